@@ -1,0 +1,1 @@
+"""HR agency operations platform."""

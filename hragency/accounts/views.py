@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import segno
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from hragency.accounts import services
+from hragency.accounts.forms import LoginForm, TotpForm
+from hragency.accounts.middleware import OTP_SESSION_KEY
+from hragency.accounts.models import User
+from hragency.core.errors import ServiceError
+from hragency.core.middleware import client_ip
+
+PENDING_KEY = "pending_otp_user"
+THROTTLED = "登录失败次数过多，请稍后再试（15分钟内最多5次）。"
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        ip = client_ip(request)
+        if services.login_throttled(username=username, ip=ip):
+            error = THROTTLED
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                services.record_login_failure(username=username, ip=ip)
+                error = "用户名或密码不正确。"
+            elif user.has_totp:
+                request.session[PENDING_KEY] = user.pk
+                request.session["pending_next"] = _next_url(request)
+                return redirect("accounts:login_otp")
+            else:
+                login(request, user)
+                services.record_login_success(user=user)
+                if user.is_administrator:
+                    return redirect("accounts:totp_setup")
+                return redirect(_next_url(request))
+    status = 429 if error == THROTTLED else 200
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "error": error, "next": request.GET.get("next", "")},
+        status=status,
+    )
+
+
+def login_otp_view(request: HttpRequest) -> HttpResponse:
+    user_id = request.session.get(PENDING_KEY)
+    if not user_id:
+        return redirect("accounts:login")
+    user = User.objects.get(pk=user_id)
+    form = TotpForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
+        if services.login_throttled(username=user.username, ip=ip):
+            error = THROTTLED
+        elif services.verify_totp(user=user, code=form.cleaned_data["code"]):
+            target = request.session.pop("pending_next", "/")
+            request.session.pop(PENDING_KEY, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[OTP_SESSION_KEY] = True
+            services.record_login_success(user=user)
+            return redirect(target)
+        else:
+            services.record_login_failure(username=user.username, ip=ip)
+            error = "动态口令不正确。"
+    return render(request, "accounts/login_otp.html", {"form": form, "error": error})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def totp_setup_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if user.has_totp:
+        return render(request, "accounts/totp_setup.html", {"enabled": True})
+    form = TotpForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_totp(user=user, code=form.cleaned_data["code"])
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            request.session[OTP_SESSION_KEY] = True
+            return redirect("core:todo")
+    if not user.totp_secret or request.method == "GET":
+        uri = services.begin_totp_setup(user=user)
+    else:
+        uri = services.totp_for(user).provisioning_uri(
+            name=user.username, issuer_name=services.TOTP_ISSUER
+        )
+    qr_svg = segno.make(uri, micro=False).svg_inline(scale=4)
+    return render(
+        request,
+        "accounts/totp_setup.html",
+        {
+            "form": form,
+            "error": error,
+            "qr_svg": qr_svg,
+            "secret": user.totp_secret,
+            "enabled": False,
+        },
+    )

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from hragency.clients.models import Client
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "credit_code", "grade", "service_cities"]
+    search_fields = ["number", "name", "credit_code"]
+    list_filter = ["grade"]

@@ -1,0 +1,93 @@
+"""The audit trail. Service functions call ``record``; snapshots never hold personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextvars import ContextVar
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model
+
+from hragency.core.crypto import BlindIndexField, EncryptedTextField, blind_index
+from hragency.core.models import AuditLog
+
+# Set per request by core.middleware.RequestContextMiddleware; None in jobs and commands.
+current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time, Decimal)):
+        return str(value)
+    if isinstance(value, Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """Field values for before/after; encrypted fields appear only as "已加密（已变更）"-style
+    markers computed by ``diff``, never in the clear."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if isinstance(field, BlindIndexField):
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(field, EncryptedTextField):
+            # A truncated keyed hash lets diff tell a change without storing the value.
+            data[field.name] = {"encrypted": blind_index(value)[:16] if value else ""}
+        else:
+            data[field.name] = _jsonable(value)
+    return data
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    before = before or {}
+    after = after or {}
+    changes: dict[str, Any] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if isinstance(old, dict) or isinstance(new, dict):
+            changes[key] = ["（加密字段）", "（已变更）"]
+        else:
+            changes[key] = [old, new]
+    return changes
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    instance: Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    client_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditLog:
+    changes = diff(before, after)
+    if extra:
+        changes.update(extra)
+    if instance is not None and client_id is None:
+        client_id = _client_id_of(instance)
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=instance._meta.label_lower if instance is not None else "",
+        object_id=str(instance.pk) if instance is not None else "",
+        object_repr=str(instance)[:200] if instance is not None else "",
+        client_id=client_id,
+        changes=changes,
+        ip=current_ip.get(),
+    )
+
+
+def _client_id_of(instance: Model) -> int | None:
+    field = getattr(instance, "SCOPE_CLIENT_FIELD", None)
+    if field == "pk":
+        return int(instance.pk)
+    if field and "__" not in field:
+        return getattr(instance, f"{field}_id", None)
+    return None

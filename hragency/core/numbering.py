@@ -1,0 +1,41 @@
+"""Human-readable numbers: PREFIX + YYYYMMDD + sequence, e.g. GD202611220001.
+
+The counter row is created with INSERT … ON CONFLICT DO NOTHING and advanced with a single
+UPDATE … RETURNING, so concurrent callers on PostgreSQL queue on the row lock and never get the
+same number; on SQLite the IMMEDIATE transaction mode serialises writers the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hragency.core.models import NumberSequence
+
+PREFIXES = {
+    "GD": "工单",
+    "ZY": "增减员单",
+    "FY": "费用明细表",
+    "FP": "发票",
+    "KH": "客户",
+}
+
+
+def next_number(prefix: str, *, on: dt.date | None = None, width: int = 4) -> str:
+    if not prefix.isalnum() or not prefix.isupper():
+        raise ValueError(f"编号前缀必须为大写字母或数字：{prefix!r}")
+    day = on or timezone.localdate()
+    table = NumberSequence._meta.db_table
+    with transaction.atomic():
+        NumberSequence.objects.bulk_create(
+            [NumberSequence(prefix=prefix, day=day, last=0)], ignore_conflicts=True
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND day = %s RETURNING last",
+                [prefix, day],
+            )
+            (value,) = cursor.fetchone()
+    return f"{prefix}{day:%Y%m%d}{value:0{width}d}"

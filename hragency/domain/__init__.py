@@ -1,0 +1,1 @@
+"""Pure-Python business rules; imports nothing from Django."""

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hragency.api import api
+
+admin.site.site_header = "人力资源服务平台 · 系统管理"
+admin.site.site_title = "系统管理"
+admin.site.index_title = "配置与数据"
+
+urlpatterns = [
+    path("", include("hragency.core.urls")),
+    path("accounts/", include("hragency.accounts.urls")),
+    path("clients/", include("hragency.clients.urls")),
+    path("people/", include("hragency.employees.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
