@@ -33,7 +33,7 @@ lint: install
 
 # The whole suite. UI tests use Debian's chromium (/usr/bin/chromium); .ci/run installs it.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: install
 	@for script in bench/*.py; do $(PY) $$script || exit 1; done

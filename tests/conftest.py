@@ -155,6 +155,11 @@ def build_cast() -> Cast:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["tests.fast_hasher.FastArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return build_cast()

@@ -10,7 +10,12 @@ from hragency.core.scoping import scope_queryset
 
 
 def clients_for(user: Any) -> QuerySet[Client]:
-    return scope_queryset(Client.objects.all(), user).annotate(headcount=Count("people"))
+    # Meta.ordering is ignored by aggregating queries, so order explicitly for pagination.
+    return (
+        scope_queryset(Client.objects.all(), user)
+        .annotate(headcount=Count("people"))
+        .order_by("number")
+    )
 
 
 def client_for(user: Any, client_id: int) -> Client:

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import pyotp
+import pytest
+from django.contrib.auth.models import Group
+from django.db import IntegrityError
+from django.test import Client as HttpClient
+from django.test import override_settings
+
+from hragency.accounts.models import LoginFailure, User
+from hragency.accounts.roles import ROLE_LABELS, ROLE_PERMISSIONS, Role
+from hragency.accounts.services import create_user
+from hragency.core.errors import ServiceError
+from hragency.core.models import AuditLog
+from tests.conftest import PASSWORD, Cast
+
+
+def _login(http: HttpClient, username: str, password: str) -> object:
+    return http.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_it_creates_one_group_per_role_with_its_permissions() -> None:
+    assert set(Group.objects.values_list("name", flat=True)) >= set(ROLE_LABELS.values())
+    rep = Group.objects.get(name=ROLE_LABELS[Role.CS_REP])
+    codes = {f"{p.content_type.app_label}.{p.codename}" for p in rep.permissions.all()}
+    assert codes == set(ROLE_PERMISSIONS[Role.CS_REP])
+    assert "accounts.view_all_clients" not in codes
+
+
+@pytest.mark.django_db
+def test_it_hashes_passwords_with_argon2(cast: Cast) -> None:
+    assert cast.rep_a.password.startswith("argon2")
+
+
+@pytest.mark.django_db
+def test_it_logs_in_and_out_with_the_form(cast: Cast) -> None:
+    http = HttpClient()
+    response = _login(http, "rep_a", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "我的待办" in http.get("/todo/").content.decode()
+    assert AuditLog.objects.filter(action="auth.login", actor=cast.rep_a).exists()
+    http.post("/accounts/logout/")
+    assert http.get("/todo/").status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT=3)
+def test_it_throttles_repeated_failed_logins(cast: Cast) -> None:
+    http = HttpClient()
+    for _ in range(3):
+        response = _login(http, "rep_a", "wrong-password")
+        assert "用户名或密码不正确" in response.content.decode()
+    # Even the right password is refused while throttled, and nothing new is counted.
+    response = _login(http, "rep_a", PASSWORD)
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+    assert LoginFailure.objects.filter(username="rep_a").count() == 3
+    assert "_auth_user_id" not in http.session
+
+
+@pytest.mark.django_db
+def test_it_clears_failures_after_a_successful_login(cast: Cast) -> None:
+    http = HttpClient()
+    _login(http, "rep_a", "wrong")
+    _login(http, "rep_a", PASSWORD)
+    assert not LoginFailure.objects.filter(username="rep_a").exists()
+
+
+@pytest.mark.django_db
+def test_it_asks_a_totp_user_for_the_code(cast: Cast) -> None:
+    http = HttpClient()
+    response = _login(http, "admin", PASSWORD)
+    assert response["Location"] == "/accounts/login/otp/"
+    assert "_auth_user_id" not in http.session
+    response = http.post("/accounts/login/otp/", {"code": "000000"})
+    assert "动态口令不正确" in response.content.decode()
+    code = pyotp.TOTP(cast.admin.totp_secret).now()
+    response = http.post("/accounts/login/otp/", {"code": code})
+    assert response.status_code == 302
+    assert http.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_requires_administrators_to_set_up_totp(cast: Cast) -> None:
+    create_user(username="newadmin", password=PASSWORD, roles=[Role.ADMINISTRATOR])
+    http = HttpClient()
+    response = _login(http, "newadmin", PASSWORD)
+    assert response["Location"] == "/accounts/otp/setup/"
+    # Everything else is closed until the second factor is confirmed.
+    assert http.get("/todo/")["Location"] == "/accounts/otp/setup/"
+    assert http.get("/api/clients/").status_code == 403
+    page = http.get("/accounts/otp/setup/").content.decode()
+    assert "启用动态口令" in page
+    user = User.objects.get(username="newadmin")
+    assert http.post("/accounts/otp/setup/", {"code": "123456"}).status_code == 200
+    user.refresh_from_db()
+    assert user.totp_confirmed_at is None
+    response = http.post("/accounts/otp/setup/", {"code": pyotp.TOTP(user.totp_secret).now()})
+    assert response["Location"] == "/todo/"
+    assert http.get("/todo/").status_code == 200
+    user.refresh_from_db()
+    assert user.has_totp
+
+
+@pytest.mark.django_db
+def test_it_sends_an_admin_session_without_totp_check_back_to_login(cast: Cast) -> None:
+    http = HttpClient()
+    http.force_login(cast.admin)  # a session that skipped the code
+    response = http.get("/todo/")
+    assert response["Location"] == "/accounts/login/"
+
+
+@pytest.mark.django_db
+def test_it_ties_client_hr_and_employee_users_to_their_records(cast: Cast) -> None:
+    with pytest.raises(ServiceError, match="企业HR用户必须指定所属客户"):
+        create_user(username="x", password=PASSWORD, kind=User.Kind.CLIENT_HR)
+    with pytest.raises(ServiceError, match="员工用户必须对应一名参保人"):
+        create_user(username="y", password=PASSWORD, kind=User.Kind.EMPLOYEE)
+    with pytest.raises(IntegrityError):
+        User.objects.create(username="z", kind=User.Kind.CLIENT_HR)
+
+
+@pytest.mark.django_db
+def test_it_rejects_a_foreign_next_url(cast: Cast) -> None:
+    http = HttpClient()
+    response = http.post(
+        "/accounts/login/?next=https://evil.example/", {"username": "rep_a", "password": PASSWORD}
+    )
+    assert response["Location"] == "/"

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from hragency.accounts.models import User
+from hragency.accounts.roles import ROLE_LABELS
+from hragency.clients.models import Client
+from hragency.core.models import Deadline
+from hragency.domain.idcard import parse_id_number
+from hragency.domain.uscc import parse_credit_code
+from hragency.employees.models import InsuredPerson
+from tests.conftest import Cast, login_client
+
+
+@pytest.mark.django_db
+def test_it_builds_a_realistic_demo_agency_once(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo", people=4)
+    out = capsys.readouterr().out
+    assert "演示数据已创建" in out and "Demo@2026" in out
+    # One user per role, each in the role's group.
+    for label in ROLE_LABELS.values():
+        assert User.objects.filter(groups__name=label).exists(), label
+    assert Client.objects.count() == 5
+    for code in Client.objects.values_list("credit_code", flat=True):
+        parse_credit_code(code)
+    people = list(InsuredPerson.objects.all())
+    assert len(people) == 20
+    for person in people:
+        info = parse_id_number(person.id_number)
+        assert (info.birth_date, info.gender) == (person.birth_date, person.gender)
+    assert Deadline.objects.filter(owner__username="rep_a").count() == 2
+    call_command("demo")
+    assert "演示数据已存在" in capsys.readouterr().out
+    assert InsuredPerson.objects.count() == 20
+
+
+@pytest.mark.django_db
+def test_it_answers_bad_api_calls_with_4xx_and_a_message(cast: Cast) -> None:
+    http = login_client(cast.rep_a)
+    response = http.get("/api/clients/not-a-number")
+    assert response.status_code == 422
+    response = http.get(f"/api/clients/{cast.client_b.pk}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "对象不存在或无权查看"}
+    response = http.get("/api/people/?limit=abc")
+    assert response.status_code == 422
+    assert login_client(None).get("/api/clients/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_it_serves_the_openapi_docs(cast: Cast) -> None:
+    http = login_client(cast.rep_a)
+    assert http.get("/api/docs").status_code == 200
+    schema = http.get("/api/openapi.json").json()
+    assert "/api/people/{person_id}/reveal/{field}" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_it_lists_clients_for_a_rep_with_a_bounded_number_of_queries(
+    cast: Cast, django_assert_max_num_queries
+) -> None:
+    http = login_client(cast.rep_a)
+    http.get("/clients/")  # warm the session
+    with django_assert_max_num_queries(12):
+        page = http.get("/clients/").content.decode()
+    assert cast.client_a.name in page and cast.client_b.name not in page
