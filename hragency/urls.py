@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hragency.api import api
+from hragency.core import views
 
 admin.site.site_header = "人力资源服务平台 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("hragency.accounts.urls")),
     path("clients/", include("hragency.clients.urls")),
     path("people/", include("hragency.employees.urls")),
+    # Django's own admin login would bypass throttling, auditing and the TOTP step.
+    path("admin/login/", views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -128,3 +128,35 @@ def test_it_rejects_a_foreign_next_url(cast: Cast) -> None:
         "/accounts/login/?next=https://evil.example/", {"username": "rep_a", "password": PASSWORD}
     )
     assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_it_sends_the_admin_login_through_the_throttled_login(cast: Cast) -> None:
+    response = HttpClient().get("/admin/login/?next=/admin/")
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+@pytest.mark.django_db
+def test_it_audits_admin_edits(cast: Cast) -> None:
+    from hragency.core.models import AuditLog
+
+    http = HttpClient()
+    http.force_login(cast.admin)
+    session = http.session
+    session["otp_verified"] = True
+    session.save()
+    response = http.post(
+        f"/admin/clients/client/{cast.client_b.pk}/change/",
+        {
+            "number": "KH00002",
+            "name": "乙方新名称",
+            "credit_code": "",
+            "grade": "vip",
+            "service_cities": "北京",
+        },
+    )
+    assert response.status_code == 302
+    log = AuditLog.objects.get(action="admin.change.clients.client")
+    assert log.actor == cast.admin and log.client == cast.client_b
+    assert log.changes["grade"] == ["normal", "vip"]
+    assert log.changes["name"][1] == "乙方新名称"

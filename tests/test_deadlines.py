@@ -99,8 +99,8 @@ def test_it_records_met_and_late(cast: Cast) -> None:
     still_open = open_deadline(
         kind="x", title="未完", owner=cast.rep_a, due_at=start + dt.timedelta(hours=2)
     )
-    close_deadline(on_time, at=start + dt.timedelta(hours=1))
-    close_deadline(late, at=start + dt.timedelta(hours=3))
+    close_deadline(deadline=on_time, at=start + dt.timedelta(hours=1))
+    close_deadline(deadline=late, at=start + dt.timedelta(hours=3))
     drive_deadlines(start + dt.timedelta(hours=5))
     on_time.refresh_from_db()
     late.refresh_from_db()

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from hragency.accounts.models import ClientAssignment, Department, User
+from hragency.core.admin_audit import AuditedAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = [
         "username",
         "display_name",
@@ -30,12 +31,12 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "head"]
 
 
 @admin.register(ClientAssignment)
-class ClientAssignmentAdmin(admin.ModelAdmin):
+class ClientAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["client", "user", "department", "responsibility"]
     list_select_related = ["client", "user", "department"]
     raw_id_fields = ["client", "user"]

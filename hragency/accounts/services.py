@@ -30,6 +30,7 @@ def login_throttled(*, username: str, ip: str | None, now: dt.datetime | None = 
     return by_user >= limit or by_ip >= limit * 4
 
 
+@transaction.atomic
 def record_login_failure(*, username: str, ip: str | None) -> None:
     LoginFailure.objects.create(username=username[:150], ip=ip)
     audit.record(actor=None, action="auth.login_failed", extra={"username": username[:150]})

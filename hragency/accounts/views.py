@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,11 @@ from hragency.core.errors import ServiceError
 from hragency.core.middleware import client_ip
 
 PENDING_KEY = "pending_otp_user"
-THROTTLED = "登录失败次数过多，请稍后再试（15分钟内最多5次）。"
+
+
+def _throttled_message() -> str:
+    minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
+    return f"登录失败次数过多，请稍后再试（{minutes}分钟内最多{settings.LOGIN_FAILURE_LIMIT}次）。"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -33,7 +38,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         ip = client_ip(request)
         if services.login_throttled(username=username, ip=ip):
-            error = THROTTLED
+            error = _throttled_message()
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
@@ -49,7 +54,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if user.is_administrator:
                     return redirect("accounts:totp_setup")
                 return redirect(_next_url(request))
-    status = 429 if error == THROTTLED else 200
+    status = 429 if error == _throttled_message() else 200
     return render(
         request,
         "accounts/login.html",
@@ -68,7 +73,7 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
         if services.login_throttled(username=user.username, ip=ip):
-            error = THROTTLED
+            error = _throttled_message()
         elif services.verify_totp(user=user, code=form.cleaned_data["code"]):
             target = request.session.pop("pending_next", "/")
             request.session.pop(PENDING_KEY, None)

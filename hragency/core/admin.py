@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from hragency.core.admin_audit import AuditedAdminMixin
 from hragency.core.holidays import import_holidays
 from hragency.core.imports import ImportRejected
 from hragency.core.models import (
@@ -22,7 +23,7 @@ class HolidayUploadForm(forms.Form):
 
 
 @admin.register(HolidayCalendarDay)
-class HolidayCalendarDayAdmin(admin.ModelAdmin):
+class HolidayCalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]
     date_hierarchy = "date"
@@ -62,12 +63,12 @@ class HolidayCalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlinePolicy)
-class DeadlinePolicyAdmin(admin.ModelAdmin):
+class DeadlinePolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["kind", "name", "warn_before_minutes"]
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
@@ -84,7 +85,7 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "recipient", "level", "created_at", "read_at"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient", "deadline"]

@@ -31,7 +31,7 @@ def snapshot(instance: Model, fields: list[str] | None = None) -> dict[str, Any]
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if isinstance(field, BlindIndexField):
+        if isinstance(field, BlindIndexField) or field.name == "password":
             continue
         value = getattr(instance, field.attname)
         if isinstance(field, EncryptedTextField):

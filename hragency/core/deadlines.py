@@ -114,7 +114,10 @@ def close_deadline(
 
 
 @transaction.atomic
-def cancel_deadline(deadline: Deadline, *, actor: Any = None) -> Deadline:
+def cancel_deadline(*, deadline: Deadline, actor: Any = None) -> Deadline:
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.status != Deadline.Status.OPEN:
+        return deadline
     before = audit.snapshot(deadline)
     deadline.status = Deadline.Status.CANCELLED
     deadline.closed_at = timezone.now()
@@ -131,7 +134,7 @@ def cancel_deadline(deadline: Deadline, *, actor: Any = None) -> Deadline:
 
 
 @transaction.atomic
-def reassign_deadline(deadline: Deadline, *, owner: Any, actor: Any = None) -> Deadline:
+def reassign_deadline(*, deadline: Deadline, owner: Any, actor: Any = None) -> Deadline:
     before = audit.snapshot(deadline)
     deadline.owner = owner
     deadline.save(update_fields=["owner"])

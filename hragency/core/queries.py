@@ -11,7 +11,7 @@ from hragency.core.scoping import scope_queryset
 
 
 def open_deadlines_for(user: Any) -> QuerySet[Deadline]:
-    """Deadlines the user owns, plus those escalated to them, still open, soonest first."""
+    """Open deadlines the user owns, soonest first (see escalated_to for the others)."""
     return (
         Deadline.objects.filter(status=Deadline.Status.OPEN, owner=user)
         .select_related("client", "owner")

@@ -4,11 +4,18 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from hragency.core import notifications
 from hragency.core.queries import audit_log_for, escalated_to, inbox_for, open_deadlines_for
+
+
+def admin_login_redirect(request: HttpRequest) -> HttpResponse:
+    target = request.GET.get("next", "/admin/")
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from hragency.core.admin_audit import AuditedAdminMixin
 from hragency.employees.models import InsuredPerson
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(admin.ModelAdmin):
+class InsuredPersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "client",

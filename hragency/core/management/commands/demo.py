@@ -1,5 +1,5 @@
-"""`hragency demo`: a realistic small agency to click through. Idempotent: does nothing when
-the demo agency already exists (unless --force on an empty database is not needed)."""
+"""`hragency demo`: a realistic small agency to click through. Idempotent: does nothing but
+print the logins when the demo agency already exists."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hragency.accounts.models import Department, User
-from hragency.accounts.roles import Role
+from hragency.accounts.roles import ROLE_LABELS, Role
 from hragency.accounts.services import assign_client, create_user
 from hragency.clients.models import Client
 from hragency.core.deadlines import open_deadline
@@ -235,7 +235,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号（密码均为 {PASSWORD}）：")
         rows = (
             [("admin", "管理员（首次登录须绑定动态口令）")]
-            + [(u, f"{n} · {r.value}") for u, n, r, _ in STAFF]
+            + [(u, f"{n} · {ROLE_LABELS[r]}") for u, n, r, _ in STAFF]
             + [
                 ("hr_a", "企业HR · 星辰科技"),
                 ("hr_b", "企业HR · 北京华泰"),
