@@ -14,6 +14,7 @@ from typing import Any
 import pyotp
 import pytest
 
+from hragency.accounts.roles import ROLE_LABELS, Role
 from tests.conftest import PASSWORD, Cast, build_cast
 
 pytestmark = pytest.mark.browser
@@ -102,7 +103,7 @@ EXPECTED_NAV: dict[str, tuple[set[str], set[str]]] = {
 
 
 @pytest.mark.parametrize("role", list(EXPECTED_NAV))
-def test_login_lands_on_todo_with_role_navigation(
+def test_it_login_lands_on_todo_with_role_navigation(
     page: Any, live_server: Any, live_cast: Cast, role: str
 ) -> None:
     user = live_cast.members()[role]
@@ -125,7 +126,7 @@ def test_login_lands_on_todo_with_role_navigation(
     assert shot.stat().st_size > 0
 
 
-def test_rep_sees_masked_id_without_reveal_button(
+def test_it_rep_sees_masked_id_without_reveal_button(
     page: Any, live_server: Any, live_cast: Cast
 ) -> None:
     """A customer-service rep (客服专员) lacks accounts.reveal_personal_data: masked only."""
@@ -141,7 +142,7 @@ def test_rep_sees_masked_id_without_reveal_button(
 
 
 @pytest.mark.parametrize("role", ["supervisor", "hr_a"])
-def test_reveal_full_id_number_is_audited(
+def test_it_reveal_full_id_number_is_audited(
     page: Any, live_server: Any, live_cast: Cast, role: str
 ) -> None:
     from hragency.core.models import AuditLog
@@ -169,7 +170,7 @@ def test_reveal_full_id_number_is_audited(
     ).exists()
 
 
-def test_wrong_password_three_times_is_refused(
+def test_it_wrong_password_three_times_is_refused(
     page: Any, live_server: Any, live_cast: Cast
 ) -> None:
     for _ in range(3):
@@ -179,7 +180,7 @@ def test_wrong_password_three_times_is_refused(
     assert page.locator("nav.navbar").count() == 0
 
 
-def test_admin_without_totp_must_enable_it(page: Any, live_server: Any, live_cast: Cast) -> None:
+def test_it_admin_without_totp_must_enable_it(page: Any, live_server: Any, live_cast: Cast) -> None:
     from hragency.accounts.roles import Role
     from hragency.accounts.services import create_user
 
@@ -207,7 +208,7 @@ def test_admin_without_totp_must_enable_it(page: Any, live_server: Any, live_cas
     assert "系统管理" in nav_labels(page)
 
 
-def test_anonymous_clients_redirects_to_login(
+def test_it_anonymous_clients_redirects_to_login(
     page: Any, live_server: Any, transactional_db: None
 ) -> None:
     page.goto(f"{live_server.url}/clients/")
@@ -215,3 +216,28 @@ def test_anonymous_clients_redirects_to_login(
     assert page.get_by_label("用户名", exact=True).is_visible()
     assert page.get_by_role("button", name="登录").is_visible()
     assert page.locator("nav.navbar").count() == 0
+
+
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_it_logs_in_as_every_role_and_screenshots_the_todo_page(
+    page: Any, live_server: Any, live_cast: Cast, role: str
+) -> None:
+    from hragency.accounts.services import create_user
+
+    existing = {
+        Role.CLIENT_HR: live_cast.hr_a,
+        Role.EMPLOYEE: live_cast.employee_a,
+        Role.ADMINISTRATOR: live_cast.admin,
+    }
+    user = existing.get(Role(role)) or create_user(
+        username=f"u_{role}", password=PASSWORD, roles=[Role(role)], department=live_cast.department
+    )
+    login(page, live_server.url, user)
+    page.wait_for_url(re.compile(r"/todo/$"))
+    assert ROLE_LABELS[role] in page.get_by_test_id("whoami").inner_text()
+    folder = SCREENSHOTS / "roles"
+    folder.mkdir(parents=True, exist_ok=True)
+    shot = folder / f"{role}.png"
+    shot.unlink(missing_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
