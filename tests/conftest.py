@@ -156,8 +156,11 @@ def build_cast() -> Cast:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["tests.fast_hasher.FastArgon2PasswordHasher"]
+def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
+    # Domain tests may run without pytest-django (-p no:django); they hash nothing.
+    if request.config.pluginmanager.hasplugin("django"):
+        settings = request.getfixturevalue("settings")
+        settings.PASSWORD_HASHERS = ["tests.fast_hasher.FastArgon2PasswordHasher"]
 
 
 @pytest.fixture
