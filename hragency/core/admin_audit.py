@@ -26,20 +26,19 @@ class AuditedAdminMixin:
         )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        audit.record(
-            actor=request.user,
-            action=f"admin.delete.{obj._meta.label_lower}",
-            instance=obj,
-            before=audit.snapshot(obj),
-        )
+        _record_delete(request, obj)
         super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            audit.record(
-                actor=request.user,
-                action=f"admin.delete.{obj._meta.label_lower}",
-                instance=obj,
-                before=audit.snapshot(obj),
-            )
+            _record_delete(request, obj)
         super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
+def _record_delete(request: HttpRequest, obj: Model) -> None:
+    audit.record(
+        actor=request.user,
+        action=f"admin.delete.{obj._meta.label_lower}",
+        instance=obj,
+        before=audit.snapshot(obj),
+    )
