@@ -183,3 +183,40 @@ def login_client(user: Any) -> HttpClient:
 @pytest.fixture
 def as_user():
     return login_client
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    messages: list[Any]
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Any:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) with Django's SMTP backend pointed at it."""
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    try:
+        yield SmtpServer("127.0.0.1", port, received)
+    finally:
+        controller.stop()

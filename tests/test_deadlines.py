@@ -164,3 +164,18 @@ def test_it_runs_as_the_periodic_huey_task(cast: Cast) -> None:
     )
     result = drive_deadlines_every_minute.call_local()
     assert result.breached == 1
+
+
+@pytest.mark.django_db
+def test_it_emails_the_escalation_over_smtp(
+    cast: Cast, director, smtp_server, django_capture_on_commit_callbacks
+) -> None:
+    due = dt.datetime(2026, 11, 23, 10, 0, tzinfo=SH)
+    open_deadline(kind="x", title="社保缴费失败处理", owner=cast.rep_a, due_at=due)
+    with django_capture_on_commit_callbacks(execute=True):
+        drive_deadlines(due + dt.timedelta(minutes=1))
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    assert message["To"] == "supervisor@example.cn"
+    assert str(message["Subject"]) == "超时升级：社保缴费失败处理"
+    assert "责任人 陈晓" in message.get_content()
