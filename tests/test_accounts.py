@@ -138,8 +138,6 @@ def test_it_sends_the_admin_login_through_the_throttled_login(cast: Cast) -> Non
 
 @pytest.mark.django_db
 def test_it_audits_admin_edits(cast: Cast) -> None:
-    from hragency.core.models import AuditLog
-
     http = HttpClient()
     http.force_login(cast.admin)
     session = http.session
@@ -160,3 +158,16 @@ def test_it_audits_admin_edits(cast: Cast) -> None:
     assert log.actor == cast.admin and log.client == cast.client_b
     assert log.changes["grade"] == ["normal", "vip"]
     assert log.changes["name"][1] == "乙方新名称"
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_pending_totp_secret_across_reloads(cast: Cast) -> None:
+    create_user(username="newadmin2", password=PASSWORD, roles=[Role.ADMINISTRATOR])
+    http = HttpClient()
+    _login(http, "newadmin2", PASSWORD)
+    first = http.get("/accounts/otp/setup/").content.decode()
+    secret = User.objects.get(username="newadmin2").totp_secret
+    assert secret and secret in first
+    assert secret in http.get("/accounts/otp/setup/").content.decode()
+    assert User.objects.get(username="newadmin2").totp_secret == secret
+    assert AuditLog.objects.filter(action="accounts.totp_setup_started").count() == 1

@@ -179,3 +179,23 @@ def test_it_emails_the_escalation_over_smtp(
     assert message["To"] == "supervisor@example.cn"
     assert str(message["Subject"]) == "超时升级：社保缴费失败处理"
     assert "责任人 陈晓" in message.get_content()
+
+
+@pytest.mark.django_db
+def test_it_drives_many_deadlines_in_a_fixed_number_of_queries(
+    cast: Cast, director, django_assert_max_num_queries
+) -> None:
+    due = dt.datetime(2026, 11, 5, 18, 0, tzinfo=SH)
+    for index in range(40):
+        owner = cast.rep_a if index % 2 else cast.rep_b
+        open_deadline(kind="si.cutoff", title=f"增减员截止 {index}", owner=owner, due_at=due)
+    with django_assert_max_num_queries(12):
+        result = drive_deadlines(due - dt.timedelta(minutes=30))
+    assert result.warned == 40
+    with django_assert_max_num_queries(16):
+        result = drive_deadlines(due + dt.timedelta(minutes=1))
+    assert (result.breached, result.escalated) == (40, 40)
+    assert Notification.objects.filter(recipient=cast.supervisor).count() == 40
+    assert (
+        Notification.objects.filter(recipient=cast.rep_a).count() == 40
+    )  # 20 warned + 20 breached

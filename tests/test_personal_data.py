@@ -88,3 +88,14 @@ def test_it_rejects_an_invalid_id_number_and_writes_nothing(cast: Cast) -> None:
     with pytest.raises(ServiceError, match="身份证号无效"):
         create_person(client_id=cast.client_a.pk, name="错号", id_number="110105194912310022")
     assert InsuredPerson.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_it_escapes_a_revealed_value(cast: Cast) -> None:
+    person = cast.person_a2
+    person.phone = '<script>alert("x")</script>'
+    person.save()
+    response = login_client(cast.hr_a).post(f"/people/{person.pk}/reveal/phone/")
+    body = response.content.decode()
+    assert "<script>" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body

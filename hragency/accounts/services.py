@@ -140,15 +140,18 @@ def totp_for(user: User) -> pyotp.TOTP:
     return pyotp.TOTP(user.totp_secret)
 
 
+def totp_uri(user: User) -> str:
+    return totp_for(user).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
+
+
 @transaction.atomic
-def begin_totp_setup(*, user: User) -> str:
+def begin_totp_setup(*, user: User) -> None:
     """Give the user a new secret to scan; it takes effect only once confirmed with a code."""
     if user.has_totp:
         raise ServiceError("已启用动态口令；如需更换请联系管理员重置")
     user.totp_secret = pyotp.random_base32()
     user.save(update_fields=["totp_secret"])
     audit.record(actor=user, action="accounts.totp_setup_started", instance=user)
-    return totp_for(user).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
 
 @transaction.atomic

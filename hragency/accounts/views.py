@@ -34,10 +34,12 @@ def _next_url(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     error = ""
+    throttled = False
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         ip = client_ip(request)
-        if services.login_throttled(username=username, ip=ip):
+        throttled = services.login_throttled(username=username, ip=ip)
+        if throttled:
             error = _throttled_message()
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
@@ -54,12 +56,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if user.is_administrator:
                     return redirect("accounts:totp_setup")
                 return redirect(_next_url(request))
-    status = 429 if error == _throttled_message() else 200
     return render(
         request,
         "accounts/login.html",
         {"form": form, "error": error, "next": request.GET.get("next", "")},
-        status=status,
+        status=429 if throttled else 200,
     )
 
 
@@ -109,12 +110,10 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
         else:
             request.session[OTP_SESSION_KEY] = True
             return redirect("core:todo")
-    if not user.totp_secret or request.method == "GET":
-        uri = services.begin_totp_setup(user=user)
-    else:
-        uri = services.totp_for(user).provisioning_uri(
-            name=user.username, issuer_name=services.TOTP_ISSUER
-        )
+    # The pending secret is kept until confirmed, so reloading the page writes nothing.
+    if not user.totp_secret:
+        services.begin_totp_setup(user=user)
+    uri = services.totp_uri(user)
     qr_svg = segno.make(uri, micro=False).svg_inline(scale=4)
     return render(
         request,

@@ -57,7 +57,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
     return changes
 
 
-def record(
+def entry(
     *,
     actor: Any,
     action: str,
@@ -67,12 +67,13 @@ def record(
     client_id: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> AuditLog:
+    """An unsaved audit row; ``record`` saves one, ``record_all`` saves many in one insert."""
     changes = diff(before, after)
     if extra:
         changes.update(extra)
     if instance is not None and client_id is None:
         client_id = _client_id_of(instance)
-    return AuditLog.objects.create(
+    return AuditLog(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=instance._meta.label_lower if instance is not None else "",
@@ -82,6 +83,17 @@ def record(
         changes=changes,
         ip=current_ip.get(),
     )
+
+
+def record(**kwargs: Any) -> AuditLog:
+    """Audit one write; takes the keyword arguments of ``entry``."""
+    row = entry(**kwargs)
+    row.save()
+    return row
+
+
+def record_all(entries: list[AuditLog]) -> list[AuditLog]:
+    return AuditLog.objects.bulk_create(entries, batch_size=1000)
 
 
 def _client_id_of(instance: Model) -> int | None:

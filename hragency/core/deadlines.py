@@ -9,16 +9,18 @@ whether it was met. On-time figures come from these rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from hragency.core import audit
 from hragency.core.models import Deadline, DeadlinePolicy, Notification
-from hragency.core.notifications import notify
+from hragency.core.notifications import Message, notify_all
 
 DEFAULT_WARN_BEFORE_MINUTES = 60
 DEFAULT_ESCALATION: list[dict[str, Any]] = [
@@ -148,11 +150,15 @@ def reassign_deadline(*, deadline: Deadline, owner: Any, actor: Any = None) -> D
     return deadline
 
 
-def escalation_targets(deadline: Deadline, target: str) -> list[Any]:
-    """Resolve an escalation step's "to": owner, supervisor, director, user:<id> or role:<code>."""
-    from hragency.accounts.models import User
-    from hragency.accounts.roles import ROLE_LABELS
+def escalation_targets(
+    deadline: Deadline, target: str, lookup: Callable[[str], list[Any]] | None = None
+) -> list[Any]:
+    """Resolve an escalation step's "to": owner, supervisor, director, user:<id> or role:<code>.
 
+    Department heads come from the deadline's preloaded owner → department chain; the other
+    targets are looked up through `lookup` (a per-pass cache in ``drive_deadlines``).
+    """
+    lookup = lookup or _users_for
     owner = deadline.owner
     department = owner.department
     if target == "owner":
@@ -168,8 +174,15 @@ def escalation_targets(deadline: Deadline, target: str) -> list[Any]:
         parent = department.parent if department is not None else None
         if parent is not None and parent.head_id:
             return [parent.head]
-        return list(User.objects.filter(groups__name=ROLE_LABELS["cs_director"], is_active=True))
-    if target.startswith("user:"):
+        return lookup("role:cs_director")
+    return lookup(target)
+
+
+def _users_for(target: str) -> list[Any]:
+    from hragency.accounts.models import User
+    from hragency.accounts.roles import ROLE_LABELS
+
+    if target.startswith("user:") and target[5:].isdigit():
         return list(User.objects.filter(pk=int(target[5:]), is_active=True))
     if target.startswith("role:"):
         label = ROLE_LABELS.get(target[5:], target[5:])
@@ -177,81 +190,91 @@ def escalation_targets(deadline: Deadline, target: str) -> list[Any]:
     return []
 
 
+def _claim(candidates: QuerySet[Deadline], *related: str) -> list[Deadline]:
+    """Lock the candidate rows for this transaction. A concurrent driver on PostgreSQL skips
+    them (SKIP LOCKED) and, once this pass commits, no longer finds them due; SQLite's
+    IMMEDIATE transactions run whole passes one after the other."""
+    locked = candidates.select_for_update(skip_locked=True, of=("self",))
+    return list(locked.select_related("owner", *related))
+
+
 def drive_deadlines(now: dt.datetime | None = None) -> DriveResult:
-    """One pass of the engine. Safe to run concurrently with itself: each row is claimed by a
-    conditional UPDATE before anyone is told, so nobody is told twice."""
+    """One pass of the engine: a fixed number of queries per step, whatever the row count."""
     now = now or timezone.now()
-    warned = breached = escalated = 0
     open_ = Deadline.objects.filter(status=Deadline.Status.OPEN)
 
-    for deadline in open_.filter(
-        warned_at__isnull=True, warn_at__lte=now, due_at__gt=now
-    ).select_related("owner"):
-        with transaction.atomic():
-            if not Deadline.objects.filter(pk=deadline.pk, warned_at__isnull=True).update(
-                warned_at=now
-            ):
-                continue
-            notify(
-                recipients=[deadline.owner],
-                title=f"即将到期：{deadline.title}",
-                body=f"截止时间 {_local(deadline.due_at)}",
-                link=deadline.link,
-                level=Notification.Level.WARNING,
-                deadline=deadline,
+    with transaction.atomic():
+        warn = _claim(open_.filter(warned_at__isnull=True, warn_at__lte=now, due_at__gt=now))
+        Deadline.objects.filter(pk__in=[d.pk for d in warn]).update(warned_at=now)
+        notify_all(
+            Message(
+                [d.owner],
+                f"即将到期：{d.title}",
+                f"截止时间 {_local(d.due_at)}",
+                d.link,
+                Notification.Level.WARNING,
+                d,
             )
-            warned += 1
+            for d in warn
+        )
 
-    for deadline in open_.filter(breached=False, due_at__lte=now).select_related("owner"):
-        with transaction.atomic():
-            if not Deadline.objects.filter(pk=deadline.pk, breached=False).update(breached=True):
-                continue
-            notify(
-                recipients=[deadline.owner],
-                title=f"已超时：{deadline.title}",
-                body=f"截止时间 {_local(deadline.due_at)} 已过，请尽快处理。",
-                link=deadline.link,
-                level=Notification.Level.DANGER,
-                deadline=deadline,
+    with transaction.atomic():
+        breach = _claim(open_.filter(breached=False, due_at__lte=now))
+        Deadline.objects.filter(pk__in=[d.pk for d in breach]).update(breached=True)
+        notify_all(
+            Message(
+                [d.owner],
+                f"已超时：{d.title}",
+                f"截止时间 {_local(d.due_at)} 已过，请尽快处理。",
+                d.link,
+                Notification.Level.DANGER,
+                d,
             )
-            breached += 1
+            for d in breach
+        )
 
-    due_steps = open_.filter(next_escalation_at__lte=now).select_related(
-        "owner__department__parent__head", "owner__department__head"
-    )
-    for deadline in due_steps:
-        with transaction.atomic():
-            level = deadline.escalation_level
-            next_at = _step_time(deadline, level + 1)
-            claimed = Deadline.objects.filter(pk=deadline.pk, escalation_level=level).update(
-                escalation_level=level + 1, next_escalation_at=next_at
+    with transaction.atomic():
+        steps = _claim(
+            open_.filter(next_escalation_at__lte=now),
+            "owner__department__head",
+            "owner__department__parent__head",
+        )
+        lookup = cache(_users_for)
+        messages: list[Message] = []
+        entries = []
+        for d in steps:
+            step = d.escalation[d.escalation_level]
+            d.escalation_level += 1
+            d.next_escalation_at = _step_time(d, d.escalation_level)
+            messages.append(
+                Message(
+                    escalation_targets(d, str(step["to"]), lookup),
+                    f"超时升级：{d.title}",
+                    f"责任人 {d.owner}，截止时间 {_local(d.due_at)}，尚未完成。",
+                    d.link,
+                    Notification.Level.DANGER,
+                    d,
+                    email=True,
+                )
             )
-            if not claimed:
-                continue
-            step = deadline.escalation[level]
-            notify(
-                recipients=escalation_targets(deadline, str(step["to"])),
-                title=f"超时升级：{deadline.title}",
-                body=(f"责任人 {deadline.owner}，截止时间 {_local(deadline.due_at)}，尚未完成。"),
-                link=deadline.link,
-                level=Notification.Level.DANGER,
-                deadline=deadline,
-                email=True,
+            entries.append(
+                audit.entry(
+                    actor=None,
+                    action="deadline.escalate",
+                    instance=d,
+                    extra={"level": d.escalation_level, "to": step["to"]},
+                )
             )
-            audit.record(
-                actor=None,
-                action="deadline.escalate",
-                instance=deadline,
-                extra={"level": level + 1, "to": step["to"]},
-            )
-            escalated += 1
-    return DriveResult(warned=warned, breached=breached, escalated=escalated)
+        Deadline.objects.bulk_update(steps, ["escalation_level", "next_escalation_at"])
+        notify_all(messages)
+        audit.record_all(entries)
+    return DriveResult(warned=len(warn), breached=len(breach), escalated=len(steps))
 
 
 def on_time_rate(queryset: Any) -> tuple[int, int]:
     """(met, counted) over closed or breached deadlines of the queryset, for "on time %"."""
-    counted = queryset.exclude(status=Deadline.Status.CANCELLED).filter(
-        status__in=[Deadline.Status.MET, Deadline.Status.LATE]
-    ) | queryset.filter(status=Deadline.Status.OPEN, breached=True)
-    met = queryset.filter(status=Deadline.Status.MET).count()
-    return met, counted.count()
+    counted = queryset.filter(
+        Q(status__in=[Deadline.Status.MET, Deadline.Status.LATE])
+        | Q(status=Deadline.Status.OPEN, breached=True)
+    )
+    return queryset.filter(status=Deadline.Status.MET).count(), counted.count()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -57,7 +56,7 @@ def read_table(upload: IO[bytes], filename: str) -> Table:
     headers = [str(h).strip() for h in raw_rows[0]]
     rows = [
         (index, dict(zip(headers, values, strict=False)))
-        for index, values in _numbered(raw_rows[1:])
+        for index, values in enumerate(raw_rows[1:], start=2)
         if any(str(v).strip() for v in values)
     ]
     return Table(headers=headers, rows=rows)
@@ -67,11 +66,6 @@ def require_columns(table: Table, columns: list[str]) -> None:
     missing = [c for c in columns if c not in table.headers]
     if missing:
         raise ImportRejected([RowError(1, c, "缺少此列") for c in missing])
-
-
-def _numbered(rows: list[list[object]]) -> Iterator[tuple[int, list[object]]]:
-    for offset, values in enumerate(rows):
-        yield offset + 2, values
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -26,11 +26,6 @@ class Scope:
     client_ids: frozenset[int] = frozenset()
     person_id: int | None = None
 
-    def allows_client(self, client_id: int | None) -> bool:
-        if self.person_id is not None:
-            return False
-        return self.all_clients or (client_id is not None and client_id in self.client_ids)
-
 
 NOTHING = Scope()
 

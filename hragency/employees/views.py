@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from hragency.core.errors import ServiceError
@@ -41,4 +42,7 @@ def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpRespo
         value = services.reveal(person=person, field=field, actor=request.user)
     except ServiceError as exc:
         return HttpResponse(str(exc), status=400)
-    return HttpResponse(f'<span class="masked" data-testid="revealed-{field}">{value}</span>')
+    # Phones and accounts are free text: escape, never trust stored values in HTML.
+    return HttpResponse(
+        format_html('<span class="masked" data-testid="revealed-{}">{}</span>', field, value)
+    )
