@@ -198,40 +198,45 @@ def _claim(candidates: QuerySet[Deadline], *related: str) -> list[Deadline]:
     return list(locked.select_related("owner", *related))
 
 
+def _mark_and_tell_owners(
+    candidates: QuerySet[Deadline], changes: dict[str, Any], title: str, body: str, level: str
+) -> int:
+    with transaction.atomic():
+        rows = _claim(candidates)
+        Deadline.objects.filter(pk__in=[d.pk for d in rows]).update(**changes)
+        notify_all(
+            Message(
+                [d.owner],
+                title.format(title=d.title),
+                body.format(due=_local(d.due_at)),
+                d.link,
+                level,
+                d,
+            )
+            for d in rows
+        )
+    return len(rows)
+
+
 def drive_deadlines(now: dt.datetime | None = None) -> DriveResult:
     """One pass of the engine: a fixed number of queries per step, whatever the row count."""
     now = now or timezone.now()
     open_ = Deadline.objects.filter(status=Deadline.Status.OPEN)
 
-    with transaction.atomic():
-        warn = _claim(open_.filter(warned_at__isnull=True, warn_at__lte=now, due_at__gt=now))
-        Deadline.objects.filter(pk__in=[d.pk for d in warn]).update(warned_at=now)
-        notify_all(
-            Message(
-                [d.owner],
-                f"即将到期：{d.title}",
-                f"截止时间 {_local(d.due_at)}",
-                d.link,
-                Notification.Level.WARNING,
-                d,
-            )
-            for d in warn
-        )
-
-    with transaction.atomic():
-        breach = _claim(open_.filter(breached=False, due_at__lte=now))
-        Deadline.objects.filter(pk__in=[d.pk for d in breach]).update(breached=True)
-        notify_all(
-            Message(
-                [d.owner],
-                f"已超时：{d.title}",
-                f"截止时间 {_local(d.due_at)} 已过，请尽快处理。",
-                d.link,
-                Notification.Level.DANGER,
-                d,
-            )
-            for d in breach
-        )
+    warned = _mark_and_tell_owners(
+        open_.filter(warned_at__isnull=True, warn_at__lte=now, due_at__gt=now),
+        {"warned_at": now},
+        "即将到期：{title}",
+        "截止时间 {due}",
+        Notification.Level.WARNING,
+    )
+    breached = _mark_and_tell_owners(
+        open_.filter(breached=False, due_at__lte=now),
+        {"breached": True},
+        "已超时：{title}",
+        "截止时间 {due} 已过，请尽快处理。",
+        Notification.Level.DANGER,
+    )
 
     with transaction.atomic():
         steps = _claim(
@@ -268,7 +273,7 @@ def drive_deadlines(now: dt.datetime | None = None) -> DriveResult:
         Deadline.objects.bulk_update(steps, ["escalation_level", "next_escalation_at"])
         notify_all(messages)
         audit.record_all(entries)
-    return DriveResult(warned=len(warn), breached=len(breach), escalated=len(steps))
+    return DriveResult(warned=warned, breached=breached, escalated=len(steps))
 
 
 def on_time_rate(queryset: Any) -> tuple[int, int]:
