@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from hragency.clients.api import router as clients_router
-from hragency.core.errors import ServiceError
+from hragency.core.errors import InvalidFields, ServiceError
 from hragency.employees.api import router as employees_router
 
 api = NinjaAPI(
@@ -24,7 +24,12 @@ api.add_router("/people", employees_router)
 
 @api.exception_handler(ServiceError)
 def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
+    body: dict[str, object] = {"detail": str(exc)}
+    if isinstance(exc, InvalidFields):
+        body["errors"] = [
+            {"field": e.field, "label": e.label, "reason": e.reason} for e in exc.errors
+        ]
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(PermissionDenied)

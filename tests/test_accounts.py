@@ -150,6 +150,7 @@ def test_it_audits_admin_edits(cast: Cast) -> None:
             "name": "乙方新名称",
             "credit_code": "",
             "grade": "vip",
+            "status": "prospect",
             "service_cities": "北京",
         },
     )

@@ -85,7 +85,7 @@ def test_it_rejects_an_unknown_reveal_field_with_a_clear_message(cast: Cast) -> 
 @pytest.mark.django_db
 def test_it_rejects_an_invalid_id_number_and_writes_nothing(cast: Cast) -> None:
     before = InsuredPerson.objects.count()
-    with pytest.raises(ServiceError, match="身份证号无效"):
+    with pytest.raises(ServiceError, match="「身份证号」：校验位错误"):
         create_person(client_id=cast.client_a.pk, name="错号", id_number="110105194912310022")
     assert InsuredPerson.objects.count() == before
 

@@ -56,7 +56,12 @@ _SERVICE_STAFF = [*_STAFF_BASE, "employees.change_insuredperson", "employees.add
 _MANAGERS = [*_SERVICE_STAFF, "accounts.view_all_clients", "accounts.reveal_personal_data"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.SALES: [*_STAFF_BASE, "clients.add_client", "clients.change_client"],
+    Role.SALES: [
+        *_STAFF_BASE,
+        "clients.add_client",
+        "clients.change_client",
+        "clients.manage_agreement",
+    ],
     Role.CS_REP: _SERVICE_STAFF,
     Role.CS_SUPERVISOR: [*_SERVICE_STAFF, "accounts.reveal_personal_data"],
     Role.CS_DIRECTOR: _MANAGERS,
@@ -67,8 +72,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TRAINER: _STAFF_BASE,
     Role.LABOUR_RELATIONS: _STAFF_BASE,
     Role.LEGAL: _STAFF_BASE,
-    Role.INFO_REVIEWER: [*_STAFF_BASE, "clients.change_client"],
-    Role.GENERAL_MANAGER: [*_MANAGERS, "clients.change_client"],
+    Role.INFO_REVIEWER: [*_STAFF_BASE, "clients.change_client", "clients.review_client_info"],
+    Role.GENERAL_MANAGER: [
+        *_MANAGERS,
+        "clients.change_client",
+        "clients.approve_client_info",
+        "clients.blacklist_client",
+        "clients.manage_agreement",
+    ],
     Role.KB_ADMIN: _STAFF_BASE,
     Role.CLIENT_HR: [
         *_VIEW_CLIENTS,
@@ -80,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_MANAGERS,
         "clients.add_client",
         "clients.change_client",
+        "clients.manage_agreement",
         "core.view_auditlog",
         "core.change_holidaycalendarday",
         "core.add_holidaycalendarday",

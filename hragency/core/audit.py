@@ -33,6 +33,8 @@ def snapshot(instance: Model, fields: list[str] | None = None) -> dict[str, Any]
             continue
         if isinstance(field, BlindIndexField) or field.name == "password":
             continue
+        if getattr(field, "auto_now", False):
+            continue  # "updated at" is in the audit row's own timestamp
         value = getattr(instance, field.attname)
         if isinstance(field, EncryptedTextField):
             # A truncated keyed hash lets diff tell a change without storing the value.

@@ -137,6 +137,7 @@ class Command(BaseCommand):
                     credit_code=make_credit_code(body),
                     grade=grade,
                     service_cities=city,
+                    status=Client.Status.ACTIVE,
                 )
             )
         today = timezone.localdate()
