@@ -54,6 +54,13 @@ _VIEW_CLIENTS = ["clients.view_client", "employees.view_insuredperson"]
 _STAFF_BASE = [*_VIEW_CLIENTS, "core.view_deadline"]
 _SERVICE_STAFF = [*_STAFF_BASE, "employees.change_insuredperson", "employees.add_insuredperson"]
 _MANAGERS = [*_SERVICE_STAFF, "accounts.view_all_clients", "accounts.reveal_personal_data"]
+_CONTACTS = ["clients.add_contact", "clients.change_contact", "clients.delete_contact"]
+_INTAKE = ["clients.add_intake", "clients.change_intake"]
+_HANDOVER = [
+    "clients.add_handoveritem",
+    "clients.change_handoveritem",
+    "clients.delete_handoveritem",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [
@@ -61,10 +68,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clients.add_client",
         "clients.change_client",
         "clients.manage_agreement",
+        *_CONTACTS,
+        *_INTAKE,
     ],
-    Role.CS_REP: _SERVICE_STAFF,
-    Role.CS_SUPERVISOR: [*_SERVICE_STAFF, "accounts.reveal_personal_data"],
-    Role.CS_DIRECTOR: _MANAGERS,
+    Role.CS_REP: [*_SERVICE_STAFF, *_CONTACTS, *_HANDOVER],
+    Role.CS_SUPERVISOR: [
+        *_SERVICE_STAFF,
+        "accounts.reveal_personal_data",
+        *_CONTACTS,
+        *_HANDOVER,
+    ],
+    Role.CS_DIRECTOR: [*_MANAGERS, *_CONTACTS, *_HANDOVER],
     Role.SI_SPECIALIST: [*_SERVICE_STAFF, "accounts.reveal_personal_data"],
     Role.PAYROLL_SPECIALIST: [*_SERVICE_STAFF, "accounts.reveal_personal_data"],
     Role.EXCEPTION_TEAM: _SERVICE_STAFF,
@@ -72,13 +86,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TRAINER: _STAFF_BASE,
     Role.LABOUR_RELATIONS: _STAFF_BASE,
     Role.LEGAL: _STAFF_BASE,
-    Role.INFO_REVIEWER: [*_STAFF_BASE, "clients.change_client", "clients.review_client_info"],
+    # The info officer reviews every new client, so sees them all (002 §6).
+    Role.INFO_REVIEWER: [
+        *_STAFF_BASE,
+        "clients.change_client",
+        "clients.review_client_info",
+        "accounts.view_all_clients",
+    ],
     Role.GENERAL_MANAGER: [
         *_MANAGERS,
         "clients.change_client",
         "clients.approve_client_info",
         "clients.blacklist_client",
         "clients.manage_agreement",
+        *_CONTACTS,
+        *_INTAKE,
+        *_HANDOVER,
     ],
     Role.KB_ADMIN: _STAFF_BASE,
     Role.CLIENT_HR: [
@@ -92,6 +115,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clients.add_client",
         "clients.change_client",
         "clients.manage_agreement",
+        *_CONTACTS,
+        *_INTAKE,
+        *_HANDOVER,
         "core.view_auditlog",
         "core.change_holidaycalendarday",
         "core.add_holidaycalendarday",

@@ -1,26 +1,269 @@
+"""Client screens: list, record form, overview with contacts, blacklist, timeline. The
+workflow tabs (intake, review, agreements, hand-over) are in ``views_workflow``."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
-from hragency.clients.queries import client_for, clients_for
+from hragency.clients import forms, services
+from hragency.clients.models import Client
+from hragency.clients.queries import (
+    blacklisted_for,
+    client_for,
+    clients_for,
+    contact_for,
+    current_handover,
+    filter_clients,
+)
+from hragency.clients.tags import tags_for
+from hragency.clients.timeline import timeline_page
+from hragency.clients.validation import CLIENT_FIELDS, CONTACT_FIELDS
+from hragency.core.errors import InvalidFields, ServiceError
+from hragency.domain.segments import SizeClass, size_class
 from hragency.employees.queries import people_for
+
+LIST_PAGE_SIZE = 30
+
+
+def need(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def client_context(request: HttpRequest, client: Client, tab: str) -> dict[str, Any]:
+    """What every tab of the client page shows in its header."""
+    return {
+        "client": client,
+        "tab": tab,
+        "tags": tags_for([client])[client.pk],
+        "size": size_class(client.headcount),  # type: ignore[attr-defined]
+        "is_staff_user": request.user.kind == "staff",  # type: ignore[union-attr]
+    }
 
 
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
-    qs = clients_for(request.user)
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(name__icontains=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "clients/list.html", {"page": page, "q": q})
+    qs = filter_clients(clients_for(request.user).select_related("owner"), request.GET)
+    page = Paginator(qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    tags = tags_for(rows)
+    keep = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "clients/list.html",
+        {
+            "page": page,
+            "rows": [(c, tags[c.pk], size_class(c.headcount)) for c in rows],  # type: ignore[attr-defined]
+            "filters": request.GET,
+            "query": urlencode(keep),
+            "statuses": Client.Status.choices,
+            "grades": Client.Grade.choices,
+            "sizes": [(s.value, s.label) for s in SizeClass],
+            "may_create": request.user.has_perm("clients.add_client"),
+        },
+    )
+
+
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    need(request, "clients.add_client")
+    values: Any = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = forms.posted(request.POST, CLIENT_FIELDS, forms.CLIENT_WIDGETS)
+        try:
+            client = services.create_client(data=values, actor=request.user)
+        except InvalidFields as exc:
+            errors = exc.by_field()
+        else:
+            messages.success(request, f"已建立客户档案 {client.number}")
+            return redirect("clients:detail", client.pk)
+    return render(
+        request,
+        "clients/form.html",
+        {"title": "新建客户", "fields": forms.client_form(values, errors), "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    need(request, "clients.change_client")
+    values: Any = forms.instance_values(client, CLIENT_FIELDS)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = forms.posted(request.POST, CLIENT_FIELDS, forms.CLIENT_WIDGETS)
+        try:
+            services.update_client(client=client, data=values, actor=request.user)
+        except InvalidFields as exc:
+            errors = exc.by_field()
+        else:
+            messages.success(request, "客户资料已保存")
+            return redirect("clients:detail", client.pk)
+    return render(
+        request,
+        "clients/form.html",
+        {
+            "title": f"修改客户资料：{client.name}",
+            "client": client,
+            "fields": forms.client_form(values, errors),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_for(request.user, client_id)
-    people = people_for(request.user).filter(client=client)[:20]
-    return render(request, "clients/detail.html", {"client": client, "people": people})
+    agreement, items = current_handover(request.user, client)
+    context = client_context(request, client, "overview")
+    context.update(
+        {
+            "contacts": list(client.contacts.all()),
+            "people": people_for(request.user).filter(client=client)[:20],
+            "handover_agreement": agreement,
+            "handover_done": sum(1 for i in items if i.done),
+            "handover_total": len(items),
+            "may_edit": request.user.has_perm("clients.change_client"),
+            "may_add_contact": request.user.has_perm("clients.add_contact"),
+            "may_change_contact": request.user.has_perm("clients.change_contact"),
+            "may_blacklist": request.user.has_perm("clients.blacklist_client")
+            and not client.is_blacklisted,
+        }
+    )
+    return render(request, "clients/detail.html", context)
+
+
+@login_required
+def blacklisted_list(request: HttpRequest) -> HttpResponse:
+    if request.user.kind != "staff":  # type: ignore[union-attr]
+        raise PermissionDenied
+    page = Paginator(blacklisted_for(request.user), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "clients/blacklisted.html", {"page": page})
+
+
+@login_required
+def client_blacklist(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    need(request, "clients.blacklist_client")
+    error = ""
+    if request.method == "POST":
+        try:
+            services.blacklist_client(
+                client=client, reason=request.POST.get("reason", ""), actor=request.user
+            )
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            messages.warning(request, f"已将「{client.name}」列入失信客户名单")
+            return redirect("clients:detail", client.pk)
+    return render(
+        request,
+        "clients/blacklist_form.html",
+        {**client_context(request, client, "overview"), "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def client_timeline(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    page, events = timeline_page(request.user, client, request.GET.get("page"))
+    context = client_context(request, client, "timeline")
+    context.update({"page": page, "events": events})
+    return render(request, "clients/timeline.html", context)
+
+
+# ---- contacts ----
+
+
+@login_required
+def contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    need(request, "clients.add_contact")
+    values: Any = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = forms.posted(request.POST, CONTACT_FIELDS, forms.CONTACT_WIDGETS)
+        try:
+            services.add_contact(client=client, data=values, actor=request.user)
+        except InvalidFields as exc:
+            errors = exc.by_field()
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("clients:detail", client.pk)
+        else:
+            messages.success(request, "联系人已添加")
+            return redirect("clients:detail", client.pk)
+    return render(
+        request,
+        "clients/form.html",
+        {
+            "title": f"添加联系人：{client.name}",
+            "client": client,
+            "fields": forms.contact_form(values, errors),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = contact_for(request.user, contact_id)
+    need(request, "clients.change_contact")
+    values: Any = forms.instance_values(contact, CONTACT_FIELDS)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = forms.posted(request.POST, CONTACT_FIELDS, forms.CONTACT_WIDGETS)
+        try:
+            services.update_contact(contact=contact, data=values, actor=request.user)
+        except InvalidFields as exc:
+            errors = exc.by_field()
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("clients:detail", contact.client_id)
+        else:
+            messages.success(request, "联系人已保存")
+            return redirect("clients:detail", contact.client_id)
+    return render(
+        request,
+        "clients/form.html",
+        {
+            "title": f"修改联系人：{contact.name}",
+            "client": contact.client,
+            "fields": forms.contact_form(values, errors),
+            "errors": errors,
+            "delete_url": "clients:contact_remove",
+            "delete_id": contact.pk,
+            "may_delete": request.user.has_perm("clients.delete_contact"),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def contact_remove(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = contact_for(request.user, contact_id)
+    need(request, "clients.delete_contact")
+    try:
+        services.remove_contact(contact=contact, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已删除联系人 {contact.name}")
+    return redirect("clients:detail", contact.client_id)
