@@ -21,18 +21,25 @@ def test_it_builds_a_realistic_demo_agency_once(capsys: pytest.CaptureFixture[st
     # One user per role, each in the role's group.
     for label in ROLE_LABELS.values():
         assert User.objects.filter(groups__name=label).exists(), label
-    assert Client.objects.count() == 5
+    # Five clients in service and one on the blacklist (forged licence).
+    assert Client.objects.filter(status=Client.Status.ACTIVE).count() == 5
+    assert Client.objects.filter(status=Client.Status.BLACKLISTED).count() == 1
     for code in Client.objects.values_list("credit_code", flat=True):
         parse_credit_code(code)
+    # 4 per client, plus new hires being onboarded, a near-retirement man and a person
+    # active at two clients, added by the archive seeding.
     people = list(InsuredPerson.objects.all())
-    assert len(people) == 20
+    assert len(people) == 32
+    assert {p.status for p in people} >= {"onboarding", "active", "offboarding"}
     for person in people:
         info = parse_id_number(person.id_number)
         assert (info.birth_date, info.gender) == (person.birth_date, person.gender)
-    assert Deadline.objects.filter(owner__username="rep_a").count() == 2
+    # An overdue ticket response and the hand-over checklists of rep_a's two clients.
+    kinds = sorted(Deadline.objects.filter(owner__username="rep_a").values_list("kind", flat=True))
+    assert kinds == ["clients.handover", "clients.handover", "ticket.first_response"]
     call_command("demo")
     assert "演示数据已存在" in capsys.readouterr().out
-    assert InsuredPerson.objects.count() == 20
+    assert InsuredPerson.objects.count() == 32
 
 
 @pytest.mark.django_db
@@ -45,6 +52,7 @@ def test_it_answers_bad_api_calls_with_4xx_and_a_message(cast: Cast) -> None:
     assert response.json() == {"detail": "对象不存在或无权查看"}
     response = http.get("/api/people/?limit=abc")
     assert response.status_code == 422
+    assert response.json()["detail"] == "请求参数无效：「query.limit」应为整数"
     assert login_client(None).get("/api/clients/").status_code == 401
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from hragency.accounts.models import Department, User
 from hragency.accounts.roles import ROLE_LABELS, Role
 from hragency.accounts.services import assign_client, create_user
+from hragency.clients.demo import seed_demo as seed_client_records
 from hragency.clients.models import Client
 from hragency.core.deadlines import open_deadline
 from hragency.core.notifications import notify
@@ -21,6 +22,7 @@ from hragency.core.numbering import next_number
 from hragency.core.worktime import due_after
 from hragency.domain.idcard import make_id_number
 from hragency.domain.uscc import make_credit_code
+from hragency.employees.demo import fill_demo_archive
 from hragency.employees.services import create_person
 
 PASSWORD = "Demo@2026"
@@ -203,14 +205,11 @@ class Command(BaseCommand):
         )
 
         now = timezone.now()
-        open_deadline(
-            kind="crm.handover",
-            title=f"{clients[0].name}：资料交接清单（3个工作日）",
-            owner=users["rep_a"],
-            client_id=clients[0].pk,
-            due_at=due_after(now, days=3),
-            link=f"/clients/{clients[0].pk}/",
-        )
+        # Agreements, reviews, hand-over checklists and a blacklisted client, then the full
+        # archive (contracts, documents, onboarding/offboarding), all through the services.
+        seed_client_records(clients=clients, users=users, rng=rng)
+        fill_demo_archive(actor=users["si"], today=today)
+
         open_deadline(
             kind="ticket.first_response",
             title=f"工单 {next_number('GD')}：咨询生育津贴申领材料",
