@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from hragency.clients.api import router as clients_router
+from hragency.core.api_imports import router as imports_router
 from hragency.core.errors import InvalidFields, ServiceError
 from hragency.employees.api import router as employees_router
 
@@ -20,6 +22,7 @@ api = NinjaAPI(
 )
 api.add_router("/clients", clients_router)
 api.add_router("/people", employees_router)
+api.add_router("/imports", imports_router)
 
 
 @api.exception_handler(ServiceError)
@@ -40,3 +43,44 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "对象不存在或无权查看"}, status=404)
+
+
+# pydantic's messages are English; clients of the API (and the rep reading a gateway's log)
+# get the reason in Chinese, naming where in the request it is.
+_PYDANTIC_REASONS = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为金额（如 1234.56）",
+    "decimal_type": '应为金额（如 "1234.56"）',
+    "string_type": "应为文本",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "date_parsing": "日期格式应为 2026-01-05",
+    "date_from_datetime_parsing": "日期格式应为 2026-01-05",
+    "datetime_parsing": "时间格式应为 2026-01-05T09:00:00+08:00",
+    "datetime_from_date_parsing": "时间格式应为 2026-01-05T09:00:00+08:00",
+    "json_invalid": "JSON 格式错误",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "string_too_long": "太长",
+    "greater_than_equal": "太小",
+    "less_than_equal": "太大",
+}
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        reason = _PYDANTIC_REASONS.get(str(error.get("type")), str(error.get("msg", "")))
+        errors.append({"field": where, "reason": reason})
+    detail = "；".join(f"「{e['field']}」{e['reason']}" for e in errors) or "请求格式错误"
+    return api.create_response(
+        request, {"detail": f"请求参数无效：{detail}", "errors": errors}, status=422
+    )

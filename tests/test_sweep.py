@@ -39,6 +39,11 @@ PARAMS: dict[str, Callable[[Cast], str]] = {
     "client_id": lambda c: str(c.client_a.pk),
     "person_id": lambda c: str(c.person_a2.pk),
     "field": lambda c: "id_number",
+    **__import__("tests.sweep_clients", fromlist=["PARAMS"]).PARAMS,  # clients: client A's rows
+    "batch_id": lambda c: __import__("tests.sweep_imports").sweep_imports.batch_id(c),
+    "kind": lambda c: "employees",
+    "document_id": lambda c: __import__("tests.sweep_employees", fromlist=["*"]).document_id(c),
+    "step_id": lambda c: __import__("tests.sweep_employees", fromlist=["*"]).step_id(c),
 }
 
 # What each member must never see, by canary.

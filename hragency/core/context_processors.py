@@ -24,6 +24,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": "客户", "url": reverse("clients:list")})
     if user.has_perm("employees.view_insuredperson"):
         items.append({"label": "员工档案", "url": reverse("employees:list")})
+    from hragency.core.imports.base import importable_kinds
+
+    if importable_kinds(user):
+        items.append({"label": "批量导入", "url": reverse("core:imports")})
     if user.kind == "employee":
         items.append(
             {"label": "我的信息", "url": reverse("employees:detail", args=[user.insured_person_id])}

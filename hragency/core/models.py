@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditLog(models.Model):
@@ -184,3 +187,91 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _import_upload_path(instance: ImportBatch, filename: str) -> str:
+    # A random name: the user's file name may hold personal data and is kept in original_name.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file going through the import pipeline (core.imports): upload → validate →
+    preview → commit. The file and its error report live in private storage (never served
+    directly) and are deleted once the batch is committed or discarded."""
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", "校验中"
+        INVALID = "invalid", "有错误"
+        VALID = "valid", "待确认"
+        COMMITTING = "committing", "导入中"
+        COMMITTED = "committed", "已导入"
+        FAILED = "failed", "导入失败"
+        DISCARDED = "discarded", "已放弃"
+
+    kind = models.CharField("导入类型", max_length=30)
+    client = models.ForeignKey(
+        "clients.Client",
+        verbose_name="客户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+    )
+    file = models.FileField("文件", upload_to=_import_upload_path, max_length=200, blank=True)
+    report = models.FileField("错误报告", upload_to=_import_upload_path, max_length=200, blank=True)
+    original_name = models.CharField("原文件名", max_length=255)
+    options = models.JSONField("选项", default=dict, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.VALIDATING
+    )
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    warning_count = models.PositiveIntegerField("提示数", default=0)
+    errors = models.JSONField("错误（前 500 条）", default=list, blank=True)
+    warnings = models.JSONField("提示（前 500 条）", default=list, blank=True)
+    preview = models.JSONField("预览", default=dict, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    message = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    validated_at = models.DateTimeField("校验完成时间", null=True, blank=True)
+    committed_at = models.DateTimeField("导入完成时间", null=True, blank=True)
+
+    SCOPE_CLIENT_FIELD = "client"
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.COMMITTING)
+
+    @property
+    def status_colour(self) -> str:
+        return {
+            self.Status.INVALID: "danger",
+            self.Status.FAILED: "danger",
+            self.Status.VALID: "success",
+            self.Status.COMMITTED: "primary",
+            self.Status.DISCARDED: "secondary",
+        }.get(self.status, "info")  # type: ignore[call-overload]
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

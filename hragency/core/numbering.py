@@ -39,3 +39,28 @@ def next_number(prefix: str, *, on: dt.date | None = None, width: int = 4) -> st
             )
             (value,) = cursor.fetchone()
     return f"{prefix}{day:%Y%m%d}{value:0{width}d}"
+
+
+def reserve_numbers(
+    prefix: str, count: int, *, on: dt.date | None = None, width: int = 4
+) -> list[str]:
+    """``count`` consecutive numbers in one step (bulk imports): the counter is advanced by
+    ``count`` with one UPDATE … RETURNING, so concurrent callers get disjoint blocks."""
+    if count < 1:
+        return []
+    if not prefix.isalnum() or not prefix.isupper():
+        raise ValueError(f"编号前缀必须为大写字母或数字：{prefix!r}")
+    day = on or timezone.localdate()
+    table = NumberSequence._meta.db_table
+    with transaction.atomic():
+        NumberSequence.objects.bulk_create(
+            [NumberSequence(prefix=prefix, day=day, last=0)], ignore_conflicts=True
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last = last + %s WHERE prefix = %s AND day = %s "
+                "RETURNING last",
+                [count, prefix, day],
+            )
+            (last,) = cursor.fetchone()
+    return [f"{prefix}{day:%Y%m%d}{value:0{width}d}" for value in range(last - count + 1, last + 1)]
