@@ -7,7 +7,9 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 from hragency.core.crypto import BlindIndexField, EncryptedTextField, blind_index
 from hragency.core.models import AuditLog
@@ -95,7 +97,32 @@ def record(**kwargs: Any) -> AuditLog:
 
 
 def record_all(entries: list[AuditLog]) -> list[AuditLog]:
-    return AuditLog.objects.bulk_create(entries, batch_size=1000)
+    """Save many audit rows with multi-row INSERTs (the returned rows carry no ids).
+
+    Bulk paths (imports of 100,000 people, the deadlines pass) write one audit row per record;
+    ``bulk_create``'s per-value compiler work was a third of an import's commit time. Values are
+    still prepared by each field's ``get_db_prep_save``, as the ORM does."""
+    if not entries:
+        return entries
+    now = timezone.now()
+    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(AuditLog._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    one = f"({', '.join(['%s'] * len(fields))})"
+    rows = []
+    for row in entries:
+        if row.at is None:
+            row.at = now
+        rows.append([f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
+    size = max(1, min(1000, connection.ops.bulk_batch_size(fields, rows)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}",
+                [value for values in batch for value in values],
+            )
+    return entries
 
 
 def _client_id_of(instance: Model) -> int | None:

@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": "我的企业", "url": reverse("clients:detail", args=[user.client_id])})
     elif user.has_perm("clients.view_client"):
         items.append({"label": "客户", "url": reverse("clients:list")})
+        items.append({"label": "失信客户名单", "url": reverse("clients:blacklisted")})
     if user.has_perm("employees.view_insuredperson"):
         items.append({"label": "员工档案", "url": reverse("employees:list")})
     from hragency.core.imports.base import importable_kinds
@@ -36,8 +37,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": "审计日志", "url": reverse("core:audit")})
     if user.is_staff:
         items.append({"label": "系统管理", "url": reverse("admin:index")})
+    # The most specific entry wins: /clients/blacklist/ lights 失信客户名单, not 客户.
+    matching = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    best = max(matching, key=lambda i: len(i["url"]), default=None)
     for item in items:
-        item["active"] = request.path.startswith(item["url"]) and item["url"] != "/"
+        item["active"] = item is best
     groups = list(user.groups.values_list("name", flat=True))
     role_label = "、".join(groups) or ("超级管理员" if user.is_superuser else "")
     return {

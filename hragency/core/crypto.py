@@ -40,9 +40,15 @@ def _encryption_key() -> bytes:
     return _keys(settings.FIELD_ENCRYPTION_KEY)[0]
 
 
+@cache
+def _cipher(key: bytes) -> AESGCM:
+    # One cipher object per key: bulk imports encrypt hundreds of thousands of values.
+    return AESGCM(key)
+
+
 def encrypt(plain: str) -> str:
     nonce = os.urandom(12)
-    sealed = AESGCM(_encryption_key()).encrypt(nonce, plain.encode(), None)
+    sealed = _cipher(_encryption_key()).encrypt(nonce, plain.encode(), None)
     return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
@@ -50,7 +56,7 @@ def decrypt(token: str) -> str:
     if not token.startswith(_PREFIX):
         raise ValueError("not an encrypted value")
     raw = base64.urlsafe_b64decode(token[len(_PREFIX) :])
-    return AESGCM(_encryption_key()).decrypt(raw[:12], raw[12:], None).decode()
+    return _cipher(_encryption_key()).decrypt(raw[:12], raw[12:], None).decode()
 
 
 def normalize_identifier(value: str) -> str:

@@ -23,6 +23,7 @@ from hragency.clients.services import ensure_serviceable
 from hragency.core import audit, values
 from hragency.core.crypto import BlindIndexField, EncryptedTextField, blind_index, encrypt
 from hragency.core.imports import Column, Importer, RowResult
+from hragency.core.models import AuditLog
 from hragency.domain.idcard import make_id_number
 from hragency.domain.masking import mask_bank_account, mask_id_number, mask_phone
 from hragency.employees import eligibility
@@ -192,24 +193,30 @@ class EmployeeImporter(Importer):
         entries = []
         if new:
             people = self._insert([r.clean for r in new])
-            for person in people:
-                entries.append(
-                    audit.entry(
-                        actor=self.actor,
-                        action="employees.create",
-                        instance=person,
-                        after=audit.snapshot(person),
-                        client_id=self.client.pk,
-                        extra={"import_batch": self.batch_id},
-                    )
+            # The record itself is the state at creation; its audit row says who created it
+            # and from which batch (later changes audit before → after as usual).
+            actor = self.actor if getattr(self.actor, "is_authenticated", False) else None
+            ip = audit.current_ip.get()
+            entries.extend(
+                AuditLog(
+                    actor=actor,
+                    action="employees.create",
+                    object_type=P._meta.label_lower,
+                    object_id=str(pk),
+                    object_repr=name[:200],
+                    client_id=self.client.pk,
+                    changes={"import_batch": self.batch_id},
+                    ip=ip,
                 )
+                for pk, name in people
+            )
             self.count("created", len(people))
         if changed:
             entries.extend(self._update(changed))
         audit.record_all(entries)
 
-    def _insert(self, records: list[dict[str, Any]]) -> list[InsuredPerson]:
-        """Multi-row INSERTs for the chunk, then one SELECT for the new ids.
+    def _insert(self, records: list[dict[str, Any]]) -> list[tuple[int, str]]:
+        """Multi-row INSERTs for the chunk, then one SELECT for the new ids; returns (id, name).
 
         Equivalent to ``bulk_create`` — the same encryption (``crypto.encrypt``, as
         ``EncryptedTextField.get_prep_value``) and the same blind index (as
@@ -237,19 +244,7 @@ class EmployeeImporter(Importer):
                 client_id=self.client.pk, id_number_index__in=list(by_index)
             ).values_list("id_number_index", "pk")
         )
-        people = []
-        for index, record in by_index.items():
-            person = P(
-                pk=ids[index],
-                client=self.client,
-                status=P.Status.ACTIVE,
-                id_number_index=index,
-                created_at=now,
-                updated_at=now,
-                **record,
-            )
-            people.append(person)
-        return people
+        return [(ids[index], str(record["name"])) for index, record in by_index.items()]
 
     def _column_value(self, field: Any, now: dt.datetime) -> Callable[[str, dict[str, Any]], Any]:
         """How to get one column's database value from (blind index, clean record)."""
