@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from hragency.clients import services
 from hragency.clients.models import Agreement, Client, Contact, HandoverItem, InfoReview, Intake
@@ -342,3 +343,27 @@ def client_timeline(request: HttpRequest, client_id: int, page: int = 1) -> dict
         "page": current.number,
         "pages": current.paginator.num_pages,
     }
+
+
+@router.post(
+    "/{client_id}/licence",
+    response={201: dict[str, Any]},
+    summary="上传营业执照复印件（JPG/PNG/PDF，不超过 10 MB；下载见 /clients/{id}/licence/）",
+)
+def upload_licence(
+    request: HttpRequest,
+    client_id: int,
+    file: UploadedFile | None = File(None),  # noqa: B008
+) -> Status[dict[str, Any]]:
+    client = services.upload_licence(
+        client=client_for(request.user, client_id), file=file, actor=request.user
+    )
+    return Status(
+        201,
+        {
+            "name": client.licence_name,
+            "uploaded_at": client.licence_uploaded_at.isoformat()
+            if client.licence_uploaded_at
+            else None,
+        },
+    )

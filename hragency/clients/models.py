@@ -70,6 +70,10 @@ class Client(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_clients",
     )
+    # The business licence copy (R-CRM-1): a private file, read only through the scoped view.
+    licence_file = models.FileField("营业执照复印件", upload_to="private/clients/", blank=True)
+    licence_name = models.CharField("营业执照文件名", max_length=200, blank=True)
+    licence_uploaded_at = models.DateTimeField("营业执照上传时间", null=True, blank=True)
     blacklisted_at = models.DateTimeField("列入失信名单时间", null=True, blank=True)
     blacklist_reason = models.TextField("失信原因", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

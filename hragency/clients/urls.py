@@ -9,6 +9,7 @@ urlpatterns = [
     path("blacklist/", views.blacklisted_list, name="blacklisted"),
     path("<int:client_id>/", views.client_detail, name="detail"),
     path("<int:client_id>/edit/", views.client_edit, name="edit"),
+    path("<int:client_id>/licence/", views.client_licence, name="licence"),
     path("<int:client_id>/blacklist/", views.client_blacklist, name="blacklist"),
     path("<int:client_id>/timeline/", views.client_timeline, name="timeline"),
     path("<int:client_id>/contacts/new/", views.contact_add, name="contact_add"),

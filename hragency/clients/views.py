@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_POST
 
 from hragency.clients import forms, services
@@ -136,6 +136,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "handover_done": sum(1 for i in items if i.done),
             "handover_total": len(items),
             "may_edit": request.user.has_perm("clients.change_client"),
+            "licence_errors": [],
             "may_add_contact": request.user.has_perm("clients.add_contact"),
             "may_change_contact": request.user.has_perm("clients.change_contact"),
             "may_blacklist": request.user.has_perm("clients.blacklist_client")
@@ -267,3 +268,32 @@ def contact_remove(request: HttpRequest, contact_id: int) -> HttpResponse:
     else:
         messages.success(request, f"已删除联系人 {contact.name}")
     return redirect("clients:detail", contact.client_id)
+
+
+@login_required
+def client_licence(request: HttpRequest, client_id: int) -> HttpResponse:
+    """GET downloads the business licence copy (logged); POST replaces it."""
+    client = client_for(request.user, client_id)
+    if request.method == "POST":
+        try:
+            services.upload_licence(
+                client=client, file=request.FILES.get("licence_file"), actor=request.user
+            )
+        except InvalidFields as exc:
+            return HttpResponse(str(exc), status=400)
+        except ServiceError as exc:
+            return HttpResponse(str(exc), status=400)
+        messages.success(request, "营业执照复印件已上传")
+        return redirect("clients:detail", client.pk)
+    if not client.licence_file:
+        return HttpResponse("尚未上传营业执照复印件", status=404)
+    with client.licence_file.open("rb") as handle:
+        content = handle.read()
+    services.record_licence_download(client=client, actor=request.user)
+    extension = client.licence_file.name.rsplit(".", 1)[-1].lower()
+    content_type = {"pdf": "application/pdf", "png": "image/png"}.get(extension, "image/jpeg")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, client.licence_name or f"licence.{extension}") or ""
+    )
+    return response

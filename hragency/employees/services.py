@@ -21,7 +21,7 @@ from hragency.clients.services import ensure_serviceable
 from hragency.core import audit, values
 from hragency.core.crypto import blind_index
 from hragency.core.errors import FieldError, InvalidFields, ServiceError
-from hragency.employees.files import RejectedFile, check_upload
+from hragency.core.uploads import RejectedFile, check_upload
 from hragency.employees.models import (
     EmploymentProcess,
     InsuredPerson,

@@ -28,10 +28,12 @@ from hragency.clients.services.records import (
     complete_intake,
     create_client,
     create_intake,
+    record_licence_download,
     remove_contact,
     update_client,
     update_contact,
     update_intake,
+    upload_licence,
 )
 from hragency.clients.services.review import (
     decide_review,
@@ -55,6 +57,7 @@ __all__ = [
     "ensure_serviceable",
     "expire_agreements",
     "record_first_review",
+    "record_licence_download",
     "remove_contact",
     "remove_handover_item",
     "renew_agreement",
@@ -66,4 +69,5 @@ __all__ = [
     "update_contact",
     "update_handover_item",
     "update_intake",
+    "upload_licence",
 ]

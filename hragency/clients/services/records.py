@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from hragency.core.errors import FieldError, InvalidFields, ServiceError
 from hragency.core.models import Deadline
 from hragency.core.notifications import notify
 from hragency.core.numbering import next_number
+from hragency.core.uploads import RejectedFile, check_upload
 
 INTAKE_HOURS = 24  # 000: 需求对接 — 销售顾问 — 24小时内 — 《服务需求表》
 
@@ -314,3 +317,47 @@ def blacklist_client(*, client: Client, reason: str, actor: Any) -> Client:
             level="danger",
         )
     return client
+
+
+@transaction.atomic
+def upload_licence(*, client: Client, file: Any, actor: Any) -> Client:
+    """Store the business licence copy (JPG/PNG/PDF, checked by its first bytes), replacing the
+    previous one; the old file is removed after commit."""
+    require(actor, "clients.change_client")
+    client = locked(client)
+    ensure_serviceable(client)
+    if file is None:
+        raise InvalidFields([FieldError("licence_file", "营业执照复印件", "请选择要上传的文件")])
+    name = str(getattr(file, "name", "") or "").replace("/", "_").replace("\\", "_")[-200:]
+    size = int(getattr(file, "size", 0) or 0)
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    try:
+        sniffed = check_upload(name, size, head)
+    except RejectedFile as exc:
+        raise InvalidFields([FieldError("licence_file", "营业执照复印件", str(exc))]) from exc
+    before = audit.snapshot(client, ["licence_name", "licence_uploaded_at"])
+    old = client.licence_file.name
+    client.licence_file.save(f"licence.{sniffed.extension}", File(file), save=False)
+    stored = client.licence_file.name
+    transaction.on_commit(lambda: default_storage.delete(old) if old else None)
+    client.licence_name = name
+    client.licence_uploaded_at = timezone.now()
+    try:
+        client.save(update_fields=["licence_file", "licence_name", "licence_uploaded_at"])
+        audit.record(
+            actor=actor,
+            action="clients.licence_upload",
+            instance=client,
+            before=before,
+            after=audit.snapshot(client, ["licence_name", "licence_uploaded_at"]),
+        )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return client
+
+
+def record_licence_download(*, client: Client, actor: Any) -> None:
+    audit.record(actor=actor, action="clients.licence_download", instance=client)

@@ -1,4 +1,5 @@
-"""What an uploaded archive document may be: size, extension and the file's own first bytes.
+"""What an uploaded document (archive papers, a client's licence) may be: size, extension and
+the file's own first bytes.
 
 The browser's Content-Type and the file name are the uploader's claims; the magic bytes are
 what the file is. Both must agree before anything is stored.
