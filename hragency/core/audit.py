@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from hragency.core.crypto import BlindIndexField, EncryptedTextField, blind_index
@@ -23,6 +24,8 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""  # the stored path, never the content
     return value
 
 

@@ -73,7 +73,8 @@ class Command(BaseCommand):
         if batch.status != batch.Status.COMMITTED:
             self._report(batch)
             raise CommandError(batch.message or "导入失败，已全部回滚")
-        counts = "，".join(f"{k} {v}" for k, v in batch.result.items())
+        labels = {"created": "新增", "updated": "更新", "unchanged": "无变化"}
+        counts = "，".join(f"{labels.get(k, k)} {v} 条" for k, v in batch.result.items())
         self.stdout.write(self.style.SUCCESS(f"导入完成（批次 {batch.pk}）：{counts}"))
 
     def _report(self, batch: Any) -> None:
