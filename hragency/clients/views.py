@@ -3,6 +3,7 @@ workflow tabs (intake, review, agreements, hand-over) are in ``views_workflow``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_POST
 
@@ -37,6 +39,28 @@ LIST_PAGE_SIZE = 30
 def need(request: HttpRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
+
+
+def submit(
+    request: HttpRequest,
+    save: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str],
+    done_url: str | Callable[[Any], str],
+    refused_url: str | None = None,
+) -> tuple[dict[str, str], HttpResponse | None]:
+    """Run a form's service call. Field errors come back to show beside the fields (no
+    response); a refusal (ServiceError) or success becomes a message and a redirect."""
+    try:
+        result = save()
+    except InvalidFields as exc:
+        return exc.by_field(), None
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        fallback = done_url if isinstance(done_url, str) else ""
+        return {}, redirect(refused_url or fallback)
+    messages.success(request, success(result) if callable(success) else success)
+    return {}, redirect(done_url(result) if callable(done_url) else done_url)
 
 
 def client_context(request: HttpRequest, client: Client, tab: str) -> dict[str, Any]:
@@ -199,16 +223,14 @@ def contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = forms.posted(request.POST, CONTACT_FIELDS, forms.CONTACT_WIDGETS)
-        try:
-            services.add_contact(client=client, data=values, actor=request.user)
-        except InvalidFields as exc:
-            errors = exc.by_field()
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-            return redirect("clients:detail", client.pk)
-        else:
-            messages.success(request, "联系人已添加")
-            return redirect("clients:detail", client.pk)
+        errors, done = submit(
+            request,
+            lambda: services.add_contact(client=client, data=values, actor=request.user),
+            success="联系人已添加",
+            done_url=reverse("clients:detail", args=[client.pk]),
+        )
+        if done:
+            return done
     return render(
         request,
         "clients/form.html",
@@ -230,16 +252,14 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = forms.posted(request.POST, CONTACT_FIELDS, forms.CONTACT_WIDGETS)
-        try:
-            services.update_contact(contact=contact, data=values, actor=request.user)
-        except InvalidFields as exc:
-            errors = exc.by_field()
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-            return redirect("clients:detail", contact.client_id)
-        else:
-            messages.success(request, "联系人已保存")
-            return redirect("clients:detail", contact.client_id)
+        errors, done = submit(
+            request,
+            lambda: services.update_contact(contact=contact, data=values, actor=request.user),
+            success="联系人已保存",
+            done_url=reverse("clients:detail", args=[contact.client_id]),
+        )
+        if done:
+            return done
     return render(
         request,
         "clients/form.html",

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hragency.clients import forms, services
@@ -25,8 +26,8 @@ from hragency.clients.queries import (
     reviews_for,
 )
 from hragency.clients.validation import AGREEMENT_FIELDS, INTAKE_FIELDS
-from hragency.clients.views import client_context, need
-from hragency.core.errors import InvalidFields, ServiceError
+from hragency.clients.views import client_context, need, submit
+from hragency.core.errors import ServiceError
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -47,18 +48,20 @@ def intake_tab(request: HttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST":
         need(request, "clients.add_intake")
         values = forms.posted(request.POST, INTAKE_FIELDS, forms.INTAKE_WIDGETS)
-        try:
+
+        def save() -> None:
             intake = services.create_intake(client=client, data=values, actor=request.user)
             if request.POST.get("complete"):
                 services.complete_intake(intake=intake, actor=request.user)
-        except InvalidFields as exc:
-            errors = exc.by_field()
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-            return redirect("clients:intake", client.pk)
-        else:
-            messages.success(request, "《服务需求表》已保存")
-            return redirect("clients:intake", client.pk)
+
+        errors, done = submit(
+            request,
+            save,
+            success="《服务需求表》已保存",
+            done_url=reverse("clients:intake", args=[client.pk]),
+        )
+        if done:
+            return done
     context = client_context(request, client, "intake")
     context.update(
         {
@@ -83,20 +86,16 @@ def intake_edit(request: HttpRequest, intake_id: int) -> HttpResponse:
         values = forms.posted(request.POST, INTAKE_FIELDS, forms.INTAKE_WIDGETS)
         # The first contact time is fixed once recorded; the form shows it read-only.
         values.pop("first_contact_at", None)
-        try:
-            if request.POST.get("complete"):
-                services.complete_intake(intake=intake, data=values, actor=request.user)
-            else:
-                services.update_intake(intake=intake, data=values, actor=request.user)
-        except InvalidFields as exc:
-            errors = exc.by_field()
-            values["first_contact_at"] = intake.first_contact_at
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-            return redirect("clients:intake", intake.client_id)
-        else:
-            messages.success(request, "《服务需求表》已保存")
-            return redirect("clients:intake", intake.client_id)
+        save = services.complete_intake if request.POST.get("complete") else services.update_intake
+        errors, done = submit(
+            request,
+            lambda: save(intake=intake, data=values, actor=request.user),
+            success="《服务需求表》已保存",
+            done_url=reverse("clients:intake", args=[intake.client_id]),
+        )
+        if done:
+            return done
+        values["first_contact_at"] = intake.first_contact_at
     fields = forms.intake_form(values, errors)
     fields[0].widget = "readonly"
     return render(
@@ -131,16 +130,14 @@ def review_tab(request: HttpRequest, client_id: int) -> HttpResponse:
             "note": request.POST.get("note", ""),
             "checks": forms.review_checks(request.POST),
         }
-        try:
-            services.record_first_review(client=client, data=posted, actor=request.user)
-        except InvalidFields as exc:
-            errors = exc.by_field()
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-            return redirect("clients:review", client.pk)
-        else:
-            messages.success(request, "初审已记录，等待总经理复审")
-            return redirect("clients:review", client.pk)
+        errors, done = submit(
+            request,
+            lambda: services.record_first_review(client=client, data=posted, actor=request.user),
+            success="初审已记录，等待总经理复审",
+            done_url=reverse("clients:review", args=[client.pk]),
+        )
+        if done:
+            return done
     context = client_context(request, client, "review")
     context.update(
         {
@@ -220,16 +217,15 @@ def agreement_create(request: HttpRequest, client_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = forms.posted(request.POST, AGREEMENT_FIELDS, forms.AGREEMENT_WIDGETS)
-        try:
-            agreement = services.create_agreement(client=client, data=values, actor=request.user)
-        except InvalidFields as exc:
-            errors = exc.by_field()
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-            return redirect("clients:agreements", client.pk)
-        else:
-            messages.success(request, f"协议草稿 {agreement.number} 已保存")
-            return redirect("clients:agreement", agreement.pk)
+        errors, done = submit(
+            request,
+            lambda: services.create_agreement(client=client, data=values, actor=request.user),
+            success=lambda agreement: f"协议草稿 {agreement.number} 已保存",
+            done_url=lambda agreement: reverse("clients:agreement", args=[agreement.pk]),
+            refused_url=reverse("clients:agreements", args=[client.pk]),
+        )
+        if done:
+            return done
     return _agreement_form(request, client, f"起草服务协议：{client.name}", values, errors)
 
 
@@ -261,16 +257,14 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = forms.posted(request.POST, AGREEMENT_FIELDS, forms.AGREEMENT_WIDGETS)
-        try:
-            services.update_agreement(agreement=agreement, data=values, actor=request.user)
-        except InvalidFields as exc:
-            errors = exc.by_field()
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-            return redirect("clients:agreement", agreement.pk)
-        else:
-            messages.success(request, "协议草稿已保存")
-            return redirect("clients:agreement", agreement.pk)
+        errors, done = submit(
+            request,
+            lambda: services.update_agreement(agreement=agreement, data=values, actor=request.user),
+            success="协议草稿已保存",
+            done_url=reverse("clients:agreement", args=[agreement.pk]),
+        )
+        if done:
+            return done
     title = f"修改协议草稿 {agreement.number}"
     return _agreement_form(request, agreement.client, title, values, errors)
 
