@@ -8,10 +8,17 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
+from hragency.billing.api import router as billing_router
+from hragency.billing.api_funds import router as funds_router
 from hragency.clients.api import router as clients_router
 from hragency.core.api_imports import router as imports_router
 from hragency.core.errors import InvalidFields, ServiceError
 from hragency.employees.api import router as employees_router
+from hragency.insurance.api import router as insurance_router
+from hragency.insurance.api_adjustments import router as adjustments_router
+from hragency.insurance.api_calc import router as calc_router
+from hragency.insurance.api_declarations import router as declarations_router
+from hragency.insurance.api_incidents import router as incidents_router
 
 api = NinjaAPI(
     title="人力资源服务平台 API",
@@ -23,6 +30,13 @@ api = NinjaAPI(
 api.add_router("/clients", clients_router)
 api.add_router("/people", employees_router)
 api.add_router("/imports", imports_router)
+api.add_router("/calc", calc_router)
+api.add_router("/insurance", insurance_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/adjustments", adjustments_router)
+api.add_router("/declarations", declarations_router)
+api.add_router("/billing", billing_router)
+api.add_router("/funds", funds_router)
 
 
 @api.exception_handler(ServiceError)

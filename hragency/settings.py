@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "hragency.accounts",
     "hragency.clients",
     "hragency.employees",
+    "hragency.insurance",
+    "hragency.billing",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +197,9 @@ else:
 # Working time: business hours of the office calendar (the hotline uses a 24 h calendar).
 BUSINESS_HOURS_START = os.environ.get("BUSINESS_HOURS_START", "09:00")
 BUSINESS_HOURS_END = os.environ.get("BUSINESS_HOURS_END", "18:00")
+
+# Chromium prints PDFs (statements, later payslips and reports) from HTML with a CJK font.
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,13 @@ urlpatterns = [
     path("accounts/", include("hragency.accounts.urls")),
     path("clients/", include("hragency.clients.urls")),
     path("people/", include("hragency.employees.urls")),
+    path("insurance/incidents/", include("hragency.insurance.urls_incidents")),
+    path("insurance/checks/", include("hragency.insurance.urls_checks")),
+    path("insurance/declarations/", include("hragency.insurance.urls_declarations")),
+    path("insurance/adjustments/", include("hragency.insurance.urls_adjustments")),
+    path("insurance/", include("hragency.insurance.urls")),
+    path("billing/funds/", include("hragency.billing.urls_funds")),
+    path("billing/", include("hragency.billing.urls")),
     # Django's own admin login would bypass throttling, auditing and the TOTP step.
     path("admin/login/", views.admin_login_redirect),
     path("admin/", admin.site.urls),

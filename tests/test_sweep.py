@@ -12,6 +12,8 @@ must not be able to cause a write (audit rows other than login bookkeeping).
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -45,6 +47,17 @@ PARAMS: dict[str, Callable[[Cast], str]] = {
     "document_id": lambda c: __import__("tests.sweep_employees", fromlist=["*"]).document_id(c),
     "step_id": lambda c: __import__("tests.sweep_employees", fromlist=["*"]).step_id(c),
 }
+# Later apps keep their URL parameters in tests/sweep_<app>.py as a PARAMS dict of the same form.
+for _module in (
+    "tests.sweep_insurance",
+    "tests.sweep_billing",
+    "tests.sweep_funds",
+    "tests.sweep_incidents",
+    "tests.sweep_adjustments",
+    "tests.sweep_declarations",
+):
+    if importlib.util.find_spec(_module) is not None:
+        PARAMS.update(importlib.import_module(_module).PARAMS)
 
 # What each member must never see, by canary.
 FORBIDDEN: dict[str, list[str]] = {

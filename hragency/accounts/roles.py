@@ -62,6 +62,30 @@ _HANDOVER = [
     "clients.delete_handoveritem",
 ]
 
+# Social insurance and fees (issue 4). Reading orders, enrollments and statements goes with
+# serving a client; processing orders and closing the month is the SI/payroll specialists'.
+_SI_READ = [
+    "insurance.view_order",
+    "insurance.view_enrollment",
+    "insurance.view_policyrule",
+    "insurance.view_clientrate",
+    "billing.view_statement",
+    "insurance.view_incident",
+]
+_SI_SUBMIT = [*_SI_READ, "insurance.add_order", "insurance.add_incident"]
+_SI_WORK = [
+    *_SI_SUBMIT,
+    "insurance.handle_order",
+    "insurance.change_clientrate",
+    "insurance.handle_incident",
+    "billing.close_month",
+]
+
+# Client fund account and invoices (R-FEE-3/4): payroll specialists keep the ledger and issue
+# invoices; directors read; a client's HR reads their own invoices and fund statement.
+_FUNDS_READ = ["billing.view_fundentry", "billing.view_invoice"]
+_FUNDS_WORK = [*_FUNDS_READ, "billing.add_fundentry", "billing.issue_invoice"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [
         *_STAFF_BASE,
@@ -71,17 +95,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CONTACTS,
         *_INTAKE,
     ],
-    Role.CS_REP: [*_SERVICE_STAFF, *_CONTACTS, *_HANDOVER],
+    Role.CS_REP: [*_SERVICE_STAFF, *_CONTACTS, *_HANDOVER, *_SI_SUBMIT],
     Role.CS_SUPERVISOR: [
         *_SERVICE_STAFF,
+        *_SI_SUBMIT,
         "accounts.reveal_personal_data",
         *_CONTACTS,
         *_HANDOVER,
     ],
-    Role.CS_DIRECTOR: [*_MANAGERS, *_CONTACTS, *_HANDOVER],
-    Role.SI_SPECIALIST: [*_SERVICE_STAFF, "accounts.reveal_personal_data"],
-    Role.PAYROLL_SPECIALIST: [*_SERVICE_STAFF, "accounts.reveal_personal_data"],
-    Role.EXCEPTION_TEAM: _SERVICE_STAFF,
+    Role.CS_DIRECTOR: [*_MANAGERS, *_CONTACTS, *_HANDOVER, *_SI_READ, *_FUNDS_READ],
+    Role.SI_SPECIALIST: [*_SERVICE_STAFF, "accounts.reveal_personal_data", *_SI_WORK],
+    Role.PAYROLL_SPECIALIST: [
+        *_SERVICE_STAFF,
+        "accounts.reveal_personal_data",
+        *_SI_WORK,
+        *_FUNDS_WORK,
+    ],
+    Role.EXCEPTION_TEAM: [*_SERVICE_STAFF, *_SI_SUBMIT, "insurance.handle_incident"],
     Role.RECRUITER: _STAFF_BASE,
     Role.TRAINER: _STAFF_BASE,
     Role.LABOUR_RELATIONS: _STAFF_BASE,
@@ -102,12 +132,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CONTACTS,
         *_INTAKE,
         *_HANDOVER,
+        *_SI_READ,
+        *_FUNDS_READ,
     ],
     Role.KB_ADMIN: _STAFF_BASE,
     Role.CLIENT_HR: [
         *_VIEW_CLIENTS,
         "employees.change_insuredperson",
         "employees.add_insuredperson",
+        *_SI_SUBMIT,
+        "billing.respond_statement",
+        *_FUNDS_READ,
     ],
     Role.EMPLOYEE: [],
     Role.ADMINISTRATOR: [
@@ -122,6 +157,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.change_holidaycalendarday",
         "core.add_holidaycalendarday",
         "core.change_deadlinepolicy",
+        *_SI_WORK,
+        "insurance.add_policyrule",
+        "insurance.change_policyrule",
+        *_FUNDS_WORK,
     ],
 }
 

@@ -25,6 +25,34 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": "失信客户名单", "url": reverse("clients:blacklisted")})
     if user.has_perm("employees.view_insuredperson"):
         items.append({"label": "员工档案", "url": reverse("employees:list")})
+    insurance = []
+    if user.has_perm("insurance.view_order"):
+        insurance.append({"label": "增减员", "url": reverse("insurance:orders")})
+    if user.has_perm("insurance.handle_order"):
+        insurance.append({"label": "增减员工作队列", "url": reverse("insurance:queue")})
+    if user.has_perm("insurance.view_enrollment"):
+        insurance.append({"label": "在保名单", "url": reverse("insurance:enrollments")})
+        insurance.append({"label": "申报与回执", "url": reverse("declarations:list")})
+        insurance.append({"label": "补缴与退费", "url": reverse("adjustments:list")})
+        insurance.append({"label": "参保核查", "url": reverse("si_checks:checks")})
+    if user.has_perm("insurance.view_incident"):
+        insurance.append({"label": "异常事件", "url": reverse("incidents:list")})
+    if user.has_perm("insurance.view_policyrule"):
+        insurance.append({"label": "政策库", "url": reverse("insurance:policies")})
+        insurance.append({"label": "社保计算器", "url": reverse("insurance:calculator")})
+    if insurance:
+        items.append({"label": "社保公积金", "url": "/insurance/", "children": insurance})
+    fees = []
+    if user.has_perm("billing.view_statement"):
+        fees.append({"label": "费用明细表", "url": reverse("billing:statements")})
+    if user.has_perm("billing.close_month"):
+        fees.append({"label": "月结", "url": reverse("billing:close")})
+    if user.has_perm("billing.view_fundentry"):
+        fees.append({"label": "客户资金", "url": reverse("funds:overview")})
+    if user.has_perm("billing.view_invoice"):
+        fees.append({"label": "发票", "url": reverse("funds:invoices")})
+    if fees:
+        items.append({"label": "费用", "url": "/billing/", "children": fees})
     from hragency.core.imports.base import importable_kinds
 
     if importable_kinds(user):
@@ -37,11 +65,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": "审计日志", "url": reverse("core:audit")})
     if user.is_staff:
         items.append({"label": "系统管理", "url": reverse("admin:index")})
-    # The most specific entry wins: /clients/blacklist/ lights 失信客户名单, not 客户.
-    matching = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    # The most specific entry wins: /clients/blacklist/ lights 失信客户名单, not 客户. A menu
+    # is lit when one of its entries is.
+    entries = [c for i in items for c in i.get("children", [i])]
+    matching = [i for i in entries if request.path.startswith(i["url"]) and i["url"] != "/"]
     best = max(matching, key=lambda i: len(i["url"]), default=None)
     for item in items:
-        item["active"] = item is best
+        item["active"] = item is best or any(c is best for c in item.get("children", []))
+        for child in item.get("children", []):
+            child["active"] = child is best
     groups = list(user.groups.values_list("name", flat=True))
     role_label = "、".join(groups) or ("超级管理员" if user.is_superuser else "")
     return {

@@ -24,6 +24,7 @@ from hragency.domain.idcard import make_id_number
 from hragency.domain.uscc import make_credit_code
 from hragency.employees.demo import fill_demo_archive
 from hragency.employees.services import create_person
+from hragency.insurance.demo import seed_insurance
 
 PASSWORD = "Demo@2026"
 
@@ -209,6 +210,7 @@ class Command(BaseCommand):
         # archive (contracts, documents, onboarding/offboarding), all through the services.
         seed_client_records(clients=clients, users=users, rng=rng)
         fill_demo_archive(actor=users["si"], today=today)
+        seed_insurance(users=users, rng=rng, today=today)
 
         open_deadline(
             kind="ticket.first_response",
