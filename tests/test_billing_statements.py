@@ -134,7 +134,10 @@ def test_it_refuses_an_empty_dispute_and_writes_nothing(closed: Closed) -> None:
     with pytest.raises(ServiceError, match="不能超过 2000 字"):
         services.dispute_statement(actor=closed.cast.hr_a, statement=closed.a, reason="长" * 2001)
     assert closed.fresh().status == Statement.Status.DRAFT
-    assert not Deadline.objects.exists() and AuditLog.objects.count() == before
+    assert (
+        not Deadline.objects.filter(kind="billing.statement_dispute").exists()
+        and AuditLog.objects.count() == before
+    )
 
 
 def test_it_resolves_a_dispute_back_to_draft_and_closes_the_deadline(closed: Closed) -> None:

@@ -172,3 +172,24 @@ def test_it_warns_about_a_client_without_an_agreement(insured):
     b = Statement.objects.get(client=insured.client_b)
     assert (b.service_fee_fen, b.total_fen) == (0, 646000 + 310300)
     assert any(p.startswith("提示：") for p in CloseRun.objects.get().problems)
+
+
+def test_it_tracks_statements_due_by_the_10th(insured):
+    from hragency.accounts.roles import Role
+    from hragency.accounts.services import create_user
+    from hragency.billing.due import KIND, due_at, open_statements_deadline
+    from hragency.core.models import Deadline
+
+    payroll = create_user(
+        username="payroll", password="Cast@2026pass", roles=[Role.PAYROLL_SPECIALIST]
+    )
+    later = Period(2030, 1)  # a month still ahead: closing it now is on time
+    deadline = open_statements_deadline(later)
+    assert (deadline.owner, deadline.due_at) == (payroll, due_at(later))
+    assert deadline.due_at.isoformat() == "2030-01-10T18:00:00+08:00"
+    close_month(period=later)
+    deadline.refresh_from_db()
+    assert deadline.status == Deadline.Status.MET
+    close_month(period=NOV)  # after 2026-11-10: opened and recorded late
+    late = Deadline.objects.get(kind=KIND, title__contains="2026-11")
+    assert late.status == Deadline.Status.LATE

@@ -48,6 +48,7 @@ from django.db import connection, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from hragency.billing.due import statements_done
 from hragency.billing.models import CloseRun, Statement
 from hragency.clients.models import Agreement, Client
 from hragency.core import audit
@@ -786,6 +787,9 @@ def close_month(
             done(work(item))
     if client_ids is None:
         _drop_stale(period, keep=set(clients) | frozen | done_in_run)
+        if not report.problems:
+            # Every client's statement is out: the "before the 10th" obligation is met (or late).
+            statements_done(period, actor=actor)
     if _is_postgres() and report.rows_inserted + report.rows_deleted >= ANALYZE_AFTER_ROWS:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Contribution._meta.db_table}")
