@@ -151,17 +151,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any
         late = services.month_error(clean["month"]) if clean.get("month") else None
         raise InvalidFields([*errors, late] if late else errors)
     order = services.submit_order(
-        actor=user,
-        person=person,
-        kind=clean["kind"],
-        city=clean["city"],
-        period=clean["month"],
-        wage=clean["wage"],
-        hf_wage=clean["hf_wage"],
-        si=clean["si"],
-        hf=clean["hf"],
-        reason=clean["reason"],
-        channel=Order.Channel.API,
+        actor=user, person=person, channel=Order.Channel.API, **forms.order_arguments(clean)
     )
     return Status(201, _order(queries.order_for(user, order.pk)))
 

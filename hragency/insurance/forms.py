@@ -91,6 +91,21 @@ def parse_order(
     return clean, errors
 
 
+def order_arguments(clean: Mapping[str, Any]) -> dict[str, Any]:
+    """A cleaned order (``parse_order``, the roster importer) as the keyword arguments of
+    ``services.submit_order``: the one mapping used by the form, the API and the importer."""
+    return {
+        "kind": clean["kind"],
+        "city": clean["city"],
+        "period": clean["month"],
+        "wage": clean["wage"],
+        "hf_wage": clean["hf_wage"],
+        "si": clean["si"],
+        "hf": clean["hf"],
+        "reason": clean["reason"],
+    }
+
+
 def parse_rates(
     raw: Mapping[str, Any], *, as_percent: bool
 ) -> tuple[dict[str, Any], list[FieldError]]:

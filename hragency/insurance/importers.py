@@ -317,15 +317,8 @@ class SiOrderImporter(Importer):
                 services.submit_order(
                     actor=self.actor,
                     person=row.existing,
-                    kind=clean["kind"],
-                    city=clean["city"],
-                    period=clean["month"],
-                    wage=clean["wage"] if clean["kind"] == Order.Kind.ADD else None,
-                    hf_wage=clean["hf_wage"] if clean["kind"] == Order.Kind.ADD else None,
-                    si=clean["si"],
-                    hf=clean["hf"],
-                    reason=clean["reason"],
                     channel=Order.Channel.EXCEL,
+                    **forms.order_arguments(clean),
                 )
             except ServiceError as exc:
                 raise ServiceError(f"第 {row.row} 行：{exc}") from exc

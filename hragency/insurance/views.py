@@ -151,15 +151,8 @@ def order_create(request: HttpRequest) -> HttpResponse:
             order = services.submit_order(
                 actor=user,
                 person=selected,
-                kind=clean["kind"],
-                city=clean["city"],
-                period=clean["month"],
-                wage=clean["wage"],
-                hf_wage=clean["hf_wage"],
-                si=clean["si"],
-                hf=clean["hf"],
-                reason=clean["reason"],
                 channel=Order.Channel.STAFF if _is_staff(request) else Order.Channel.PORTAL,
+                **forms.order_arguments(clean),
             )
         except InvalidFields as exc:
             errors = exc.by_field()
