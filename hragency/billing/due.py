@@ -34,13 +34,13 @@ def _title(period: Period) -> str:
 
 def _owner() -> Any:
     from hragency.accounts.models import User
-    from hragency.accounts.roles import ROLE_LABELS, Role
+    from hragency.accounts.queries import role_holders
+    from hragency.accounts.roles import Role
 
-    active = User.objects.filter(is_active=True)
     return (
-        active.filter(groups__name=ROLE_LABELS[Role.PAYROLL_SPECIALIST]).order_by("pk").first()
-        or active.filter(groups__name=ROLE_LABELS[Role.SI_SPECIALIST]).order_by("pk").first()
-        or active.filter(is_superuser=True).order_by("pk").first()
+        role_holders(Role.PAYROLL_SPECIALIST).first()
+        or role_holders(Role.SI_SPECIALIST).first()
+        or User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first()
     )
 
 

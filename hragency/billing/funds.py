@@ -345,24 +345,16 @@ def invoice_owner(client: Client, fallback: Any = None) -> Any:
     """Who issues the client's invoices: a payroll specialist assigned to the client (directly
     or through their department), else the client's owner, else any payroll specialist."""
     from hragency.accounts.models import User
-    from hragency.accounts.roles import ROLE_LABELS, Role
+    from hragency.accounts.queries import role_holders, serving
+    from hragency.accounts.roles import Role
 
-    specialists = User.objects.filter(
-        is_active=True, kind=User.Kind.STAFF, groups__name=ROLE_LABELS[Role.PAYROLL_SPECIALIST]
-    )
-    assigned = (
-        specialists.filter(
-            Q(client_assignments__client=client) | Q(department__client_assignments__client=client)
-        )
-        .order_by("pk")
-        .first()
-    )
+    assigned = serving(client, Role.PAYROLL_SPECIALIST).first()
     if assigned is not None:
         return assigned
     owner = client.owner
     if owner is not None and owner.is_active:
         return owner
-    anyone = specialists.order_by("pk").first()
+    anyone = role_holders(Role.PAYROLL_SPECIALIST).first()
     if anyone is not None:
         return anyone
     if fallback is not None and getattr(fallback, "kind", None) == User.Kind.STAFF:

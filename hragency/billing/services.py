@@ -86,18 +86,12 @@ def dispute_handlers(statement: Statement) -> tuple[Any, list[Any]]:
     the client (directly or through their department) and the client's owner; if there are none,
     the responsible specialist the SI module picks, else an administrator."""
     from hragency.accounts.models import User
+    from hragency.accounts.queries import serving
     from hragency.accounts.roles import ROLE_LABELS, Role
     from hragency.insurance.services import responsible_specialist
 
     client = statement.client
-    specialists = list(
-        User.objects.filter(is_active=True, groups__name=ROLE_LABELS[Role.SI_SPECIALIST])
-        .filter(
-            Q(client_assignments__client=client) | Q(department__client_assignments__client=client)
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    specialists = list(serving(client, Role.SI_SPECIALIST))
     owner = specialists[0] if specialists else responsible_specialist(client)
     if owner is None:
         owner = (

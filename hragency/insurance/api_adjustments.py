@@ -12,7 +12,8 @@ from hragency.domain.money import from_fen
 from hragency.employees.queries import people_for
 from hragency.insurance import adjustments
 from hragency.insurance.models import Adjustment
-from hragency.insurance.views_adjustments import adjustment_for, adjustments_for, parse_form
+from hragency.insurance.queries import adjustment_for, adjustments_for
+from hragency.insurance.views_adjustments import parse_form
 
 router = Router(tags=["补缴与退费"])
 

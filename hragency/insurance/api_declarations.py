@@ -17,7 +17,8 @@ from hragency.domain.insurance import PolicyError, parse_period
 from hragency.domain.money import from_fen
 from hragency.insurance import declarations
 from hragency.insurance.models import Declaration
-from hragency.insurance.views_declarations import XLSX, declaration_for, declarations_for
+from hragency.insurance.queries import declaration_for, declarations_for
+from hragency.insurance.views_declarations import XLSX
 
 router = Router(tags=["申报与回执"])
 

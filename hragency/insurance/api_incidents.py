@@ -14,7 +14,7 @@ from hragency.clients.queries import clients_for
 from hragency.employees.queries import people_for
 from hragency.insurance import incidents
 from hragency.insurance.models import Incident
-from hragency.insurance.views_incidents import incident_for, incidents_for
+from hragency.insurance.queries import incident_for, incidents_for
 
 router = Router(tags=["社保异常"])
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from hragency.clients.models import Client
@@ -41,19 +42,15 @@ REPORT_FIELDS = {
 def incident_handler(client: Client) -> Any:
     """Who takes the incident: a member of the 应急处理小组 assigned to the client, else any
     member of that team, else the client's SI specialist or owner."""
-    from hragency.accounts.models import User
-    from hragency.accounts.roles import ROLE_LABELS, Role
+    from hragency.accounts.queries import role_holders, serving
+    from hragency.accounts.roles import Role
     from hragency.insurance.services import responsible_specialist
 
-    team = User.objects.filter(is_active=True, groups__name=ROLE_LABELS[Role.EXCEPTION_TEAM])
-    assigned = (
-        team.filter(
-            Q(client_assignments__client=client) | Q(department__client_assignments__client=client)
-        )
-        .order_by("pk")
-        .first()
+    return (
+        serving(client, Role.EXCEPTION_TEAM).first()
+        or role_holders(Role.EXCEPTION_TEAM).first()
+        or responsible_specialist(client)
     )
-    return assigned or team.order_by("pk").first() or responsible_specialist(client)
 
 
 def _deadline(incident: Incident, kind: str) -> Deadline | None:
@@ -251,7 +248,8 @@ def incident_stats(incidents: Any) -> dict[str, Any]:
 
     total = incidents.count()
     closed = incidents.filter(status=Incident.Status.CLOSED).count()
-    ids = [str(pk) for pk in incidents.values_list("pk", flat=True)]
+    # Deadlines name their subject by text id: match them with a subquery, not a list of ids.
+    ids = incidents.annotate(text_id=Cast("pk", CharField())).values("text_id")
     deadlines = Deadline.objects.filter(subject_type=Incident._meta.label_lower, subject_id__in=ids)
     response = on_time_rate(deadlines.filter(kind=RESPONSE_KIND))
     resolution = on_time_rate(deadlines.filter(kind=RESOLUTION_KIND))

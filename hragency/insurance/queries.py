@@ -21,7 +21,15 @@ from hragency.domain.insurance import ITEMS, Item, Period
 from hragency.domain.money import RoundingRule
 from hragency.employees.models import InsuredPerson
 from hragency.employees.queries import people_for, search_people
-from hragency.insurance.models import ClientRate, Enrollment, Order, PolicyRule
+from hragency.insurance.models import (
+    Adjustment,
+    ClientRate,
+    Declaration,
+    Enrollment,
+    Incident,
+    Order,
+    PolicyRule,
+)
 from hragency.insurance.policies import rules_in_force
 from hragency.insurance.services import percent
 
@@ -221,3 +229,32 @@ def rates_for(user: Any, client_id: int | None = None) -> QuerySet[ClientRate]:
     if client_id is not None:
         qs = qs.filter(client_id=client_id)
     return qs.order_by("client_id", "city")
+
+
+# --- exceptions, back-pay/refunds, declarations ----------------------------------------------
+
+
+def incidents_for(user: Any) -> QuerySet[Incident]:
+    return scope_queryset(
+        Incident.objects.select_related("client", "person", "handler", "reported_by"), user
+    )
+
+
+def incident_for(user: Any, incident_id: int) -> Incident:
+    return get_object_or_404(incidents_for(user), pk=incident_id)
+
+
+def adjustments_for(user: Any) -> QuerySet[Adjustment]:
+    return scope_queryset(Adjustment.objects.select_related("client", "person", "created_by"), user)
+
+
+def adjustment_for(user: Any, adjustment_id: int) -> Adjustment:
+    return get_object_or_404(adjustments_for(user), pk=adjustment_id)
+
+
+def declarations_for(user: Any) -> QuerySet[Declaration]:
+    return scope_queryset(Declaration.objects.select_related("client", "handled_by"), user)
+
+
+def declaration_for(user: Any, declaration_id: int) -> Declaration:
+    return get_object_or_404(declarations_for(user), pk=declaration_id)

@@ -70,18 +70,14 @@ def month_error(period: Period, now: dt.datetime | None = None) -> FieldError | 
 def responsible_specialist(client: Client) -> Any:
     """Who processes the client's orders: a 社保专员 assigned to the client (directly or through
     a department), else the client's owner, else any 社保专员."""
-    from hragency.accounts.models import User
-    from hragency.accounts.roles import ROLE_LABELS, Role
+    from hragency.accounts.queries import role_holders, serving
+    from hragency.accounts.roles import Role
 
-    specialists = User.objects.filter(is_active=True, groups__name=ROLE_LABELS[Role.SI_SPECIALIST])
-    assigned = (
-        specialists.filter(
-            Q(client_assignments__client=client) | Q(department__client_assignments__client=client)
-        )
-        .order_by("pk")
-        .first()
+    return (
+        serving(client, Role.SI_SPECIALIST).first()
+        or client.owner
+        or role_holders(Role.SI_SPECIALIST).first()
     )
-    return assigned or client.owner or specialists.order_by("pk").first()
 
 
 def percent(rate: Decimal) -> str:

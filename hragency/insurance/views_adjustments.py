@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,22 +15,14 @@ from django.views.decorators.http import require_POST
 
 from hragency.clients.views import submit
 from hragency.core.errors import FieldError, InvalidFields
-from hragency.core.scoping import scope_queryset
 from hragency.core.values import InvalidValue, amount
 from hragency.domain.insurance import ITEMS, PolicyError, parse_period
 from hragency.employees.queries import people_for
 from hragency.insurance import adjustments
 from hragency.insurance.models import Adjustment
+from hragency.insurance.queries import adjustment_for, adjustments_for
 
 PAGE_SIZE = 50
-
-
-def adjustments_for(user: Any) -> QuerySet[Adjustment]:
-    return scope_queryset(Adjustment.objects.select_related("client", "person", "created_by"), user)
-
-
-def adjustment_for(user: Any, adjustment_id: int) -> Adjustment:
-    return get_object_or_404(adjustments_for(user), pk=adjustment_id)
 
 
 @login_required

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,21 +15,13 @@ from django.views.decorators.http import require_POST
 from hragency.clients.queries import clients_for
 from hragency.clients.views import submit
 from hragency.core.errors import ServiceError
-from hragency.core.scoping import scope_queryset
 from hragency.domain.insurance import PolicyError, parse_period
 from hragency.insurance import declarations
 from hragency.insurance.models import Declaration
+from hragency.insurance.queries import declaration_for, declarations_for
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def declarations_for(user: Any) -> QuerySet[Declaration]:
-    return scope_queryset(Declaration.objects.select_related("client", "handled_by"), user)
-
-
-def declaration_for(user: Any, declaration_id: int) -> Declaration:
-    return get_object_or_404(declarations_for(user), pk=declaration_id)
 
 
 @login_required

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,22 +15,12 @@ from django.views.decorators.http import require_POST
 from hragency.clients.queries import clients_for
 from hragency.clients.views import submit
 from hragency.core.models import Deadline
-from hragency.core.scoping import scope_queryset
 from hragency.employees.queries import people_for
 from hragency.insurance import incidents
 from hragency.insurance.models import Incident
+from hragency.insurance.queries import incident_for, incidents_for
 
 PAGE_SIZE = 50
-
-
-def incidents_for(user: Any) -> QuerySet[Incident]:
-    return scope_queryset(
-        Incident.objects.select_related("client", "person", "handler", "reported_by"), user
-    )
-
-
-def incident_for(user: Any, incident_id: int) -> Incident:
-    return get_object_or_404(incidents_for(user), pk=incident_id)
 
 
 @login_required
@@ -107,47 +96,36 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = incident_for(request.user, incident_id)
+    return _render_detail(request, incident_for(request.user, incident_id))
+
+
+def _render_detail(
+    request: HttpRequest, incident: Incident, errors: dict[str, str] | None = None
+) -> HttpResponse:
+    """The detail page; with ``errors`` (a refused form) it keeps what was typed, status 400."""
+    user = request.user
+    may_handle = user.has_perm("insurance.handle_incident")
     deadlines = Deadline.objects.filter(
         subject_type=Incident._meta.label_lower, subject_id=str(incident.pk)
     ).order_by("due_at")
-    user = request.user
-    return render(
-        request,
-        "incidents/detail.html",
-        {
-            "incident": incident,
-            "deadlines": deadlines,
-            "may_handle": user.has_perm("insurance.handle_incident"),
-            "may_close": incident.status == Incident.Status.RESOLVED
-            and (user.pk == incident.reported_by_id or user.has_perm("insurance.handle_incident")),
-            "report_fields": incidents.REPORT_FIELDS,
-            "errors": {},
-        },
-    )
+    context = {
+        "incident": incident,
+        "deadlines": deadlines,
+        "may_handle": may_handle,
+        "may_close": incident.status == Incident.Status.RESOLVED
+        and (user.pk == incident.reported_by_id or may_handle),
+        "report_fields": incidents.REPORT_FIELDS,
+        "errors": errors or {},
+        "values": request.POST if errors else {},
+    }
+    return render(request, "incidents/detail.html", context, status=400 if errors else 200)
 
 
 def _act(request: HttpRequest, incident_id: int, action: Any, success: str) -> HttpResponse:
     incident = incident_for(request.user, incident_id)
     url = reverse("incidents:detail", args=[incident.pk])
     errors, response = submit(request, lambda: action(incident), success=success, done_url=url)
-    if response is not None:
-        return response
-    return render(
-        request,
-        "incidents/detail.html",
-        {
-            "incident": incident,
-            "deadlines": Deadline.objects.filter(
-                subject_type=Incident._meta.label_lower, subject_id=str(incident.pk)
-            ),
-            "may_handle": request.user.has_perm("insurance.handle_incident"),
-            "report_fields": incidents.REPORT_FIELDS,
-            "errors": errors,
-            "values": request.POST,
-        },
-        status=400,
-    )
+    return response if response is not None else _render_detail(request, incident, errors)
 
 
 @require_POST
