@@ -19,6 +19,11 @@ from hragency.insurance.api_adjustments import router as adjustments_router
 from hragency.insurance.api_calc import router as calc_router
 from hragency.insurance.api_declarations import router as declarations_router
 from hragency.insurance.api_incidents import router as incidents_router
+from hragency.payroll.api import router as payroll_router
+from hragency.payroll.api_bases import router as payroll_bases_router
+from hragency.payroll.api_calc import router as payroll_calc_router
+from hragency.payroll.api_outputs import router as payroll_outputs_router
+from hragency.payroll.api_setup import router as payroll_setup_router
 
 api = NinjaAPI(
     title="人力资源服务平台 API",
@@ -37,6 +42,11 @@ api.add_router("/adjustments", adjustments_router)
 api.add_router("/declarations", declarations_router)
 api.add_router("/billing", billing_router)
 api.add_router("/funds", funds_router)
+api.add_router("/calc", payroll_calc_router)
+api.add_router("/payroll", payroll_router)
+api.add_router("/payroll", payroll_setup_router)
+api.add_router("/payroll", payroll_outputs_router)
+api.add_router("/payroll", payroll_bases_router)
 
 
 @api.exception_handler(ServiceError)

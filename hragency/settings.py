@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "hragency.employees",
     "hragency.insurance",
     "hragency.billing",
+    "hragency.payroll",
 ]
 
 MIDDLEWARE = [

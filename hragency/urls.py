@@ -20,6 +20,7 @@ urlpatterns = [
     path("insurance/", include("hragency.insurance.urls")),
     path("billing/funds/", include("hragency.billing.urls_funds")),
     path("billing/", include("hragency.billing.urls")),
+    path("payroll/", include("hragency.payroll.urls")),
     # Django's own admin login would bypass throttling, auditing and the TOTP step.
     path("admin/login/", views.admin_login_redirect),
     path("admin/", admin.site.urls),

@@ -54,6 +54,9 @@ for _module in (
     "tests.sweep_funds",
     "tests.sweep_incidents",
     "tests.sweep_adjustments",
+    "tests.sweep_payroll",
+    "tests.sweep_payroll_outputs",
+    "tests.sweep_payroll_setup",
     "tests.sweep_declarations",
 ):
     if importlib.util.find_spec(_module) is not None:

@@ -86,6 +86,18 @@ _SI_WORK = [
 _FUNDS_READ = ["billing.view_fundentry", "billing.view_invoice"]
 _FUNDS_WORK = [*_FUNDS_READ, "billing.add_fundentry", "billing.issue_invoice"]
 
+# Payroll (R-PAY): payroll specialists prepare (items, salaries, attendance, calculation) and
+# pay; the client's HR approves its own payroll (the client signs off what its people are paid);
+# directors and managers read. An employee reads their own paid payslips without a permission.
+_PAYROLL_READ = [
+    "payroll.view_payrollrun",
+    "payroll.view_payrollline",
+    "payroll.view_salaryitem",
+    "payroll.view_specialdeduction",
+]
+_PAYROLL_WORK = [*_PAYROLL_READ, "payroll.prepare_payroll", "payroll.pay_payroll"]
+_PAYROLL_APPROVE = [*_PAYROLL_READ, "payroll.approve_payroll"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [
         *_STAFF_BASE,
@@ -103,13 +115,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CONTACTS,
         *_HANDOVER,
     ],
-    Role.CS_DIRECTOR: [*_MANAGERS, *_CONTACTS, *_HANDOVER, *_SI_READ, *_FUNDS_READ],
+    Role.CS_DIRECTOR: [
+        *_MANAGERS,
+        *_CONTACTS,
+        *_HANDOVER,
+        *_SI_READ,
+        *_FUNDS_READ,
+        *_PAYROLL_READ,
+    ],
     Role.SI_SPECIALIST: [*_SERVICE_STAFF, "accounts.reveal_personal_data", *_SI_WORK],
     Role.PAYROLL_SPECIALIST: [
         *_SERVICE_STAFF,
         "accounts.reveal_personal_data",
         *_SI_WORK,
         *_FUNDS_WORK,
+        *_PAYROLL_WORK,
     ],
     Role.EXCEPTION_TEAM: [*_SERVICE_STAFF, *_SI_SUBMIT, "insurance.handle_incident"],
     Role.RECRUITER: _STAFF_BASE,
@@ -134,6 +154,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_HANDOVER,
         *_SI_READ,
         *_FUNDS_READ,
+        *_PAYROLL_APPROVE,
     ],
     Role.KB_ADMIN: _STAFF_BASE,
     Role.CLIENT_HR: [
@@ -143,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SI_SUBMIT,
         "billing.respond_statement",
         *_FUNDS_READ,
+        *_PAYROLL_APPROVE,
     ],
     Role.EMPLOYEE: [],
     Role.ADMINISTRATOR: [
@@ -161,6 +183,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "insurance.add_policyrule",
         "insurance.change_policyrule",
         *_FUNDS_WORK,
+        *_PAYROLL_WORK,
+        "payroll.approve_payroll",
     ],
 }
 

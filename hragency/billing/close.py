@@ -52,6 +52,7 @@ from hragency.billing.due import statements_done
 from hragency.billing.models import CloseRun, Statement
 from hragency.clients.models import Agreement, Client
 from hragency.core import audit
+from hragency.core.bulk import is_postgres, read_frame
 from hragency.core.numbering import reserve_numbers
 from hragency.domain.fees import FeeModel, FeeTerms, service_fee
 from hragency.domain.insurance import ITEMS, Item, Period
@@ -92,28 +93,8 @@ class CloseReport:
     """Stored rows removed (changed, or of people no longer charged)."""
 
 
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _read(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """The rows of ``sql`` as a frame: ``COPY (…) TO STDOUT`` on PostgreSQL."""
-    if not _is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return pl.DataFrame(rows, schema=schema, orient="row")
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        query = raw.mogrify(sql, params)  # type: ignore[attr-defined]
-        with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:  # type: ignore[attr-defined]
-            for block in copy:
-                buffer.write(block)
-    if not buffer.getbuffer().nbytes:
-        return pl.DataFrame(schema=schema)
-    buffer.seek(0)
-    return pl.read_csv(buffer, has_header=False, schema=schema)
+_is_postgres = is_postgres
+_read = read_frame
 
 
 # --- loading ------------------------------------------------------------------------------

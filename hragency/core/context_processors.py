@@ -53,6 +53,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         fees.append({"label": "发票", "url": reverse("funds:invoices")})
     if fees:
         items.append({"label": "费用", "url": "/billing/", "children": fees})
+    payroll = []
+    if user.has_perm("payroll.view_payrollrun"):
+        payroll.append({"label": "工资表", "url": reverse("payroll:runs")})
+        payroll.append({"label": "工资条", "url": reverse("payroll:payslips")})
+    if user.kind != "employee" and user.has_perm("payroll.view_salaryitem"):
+        payroll.append({"label": "工资项目与定薪", "url": reverse("payroll:setup_home")})
+    from hragency.payroll.bases import may_view_proposals
+
+    if may_view_proposals(user):
+        payroll.append({"label": "调基建议", "url": reverse("payroll:base_proposals")})
+    if user.kind in ("staff", "client_hr"):
+        payroll.append({"label": "个税计算器", "url": reverse("payroll:iit_calculator")})
+    if payroll:
+        items.append({"label": "薪酬", "url": "/payroll/", "children": payroll})
     from hragency.core.imports.base import importable_kinds
 
     if importable_kinds(user):
@@ -61,6 +75,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(
             {"label": "我的信息", "url": reverse("employees:detail", args=[user.insured_person_id])}
         )
+        items.append({"label": "我的工资条", "url": reverse("payroll:payslips")})
+        items.append({"label": "我的专项附加扣除", "url": reverse("payroll:my_deductions")})
     if user.has_perm("core.view_auditlog"):
         items.append({"label": "审计日志", "url": reverse("core:audit")})
     if user.is_staff:

@@ -25,6 +25,26 @@ from hragency.domain.masking import mask_id_number
 from hragency.insurance.models import Enrollment
 
 
+def _refuse_confirmed_months(client: Any, month: Period) -> None:
+    """A month whose 《费用明细表》 the client has confirmed is frozen: a base change from it on
+    would make the confirmed figures wrong (the screen, the API and the import all come here)."""
+    from hragency.billing.models import Statement
+
+    confirmed = (
+        Statement.objects.filter(
+            client=client, period__gte=month.first_day, status=Statement.Status.CONFIRMED
+        )
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    if confirmed is not None:
+        raise ServiceError(
+            f"{confirmed:%Y-%m} 的费用明细表客户已确认，不能从 {month} 起调整缴费基数；"
+            f"请选择 {Period.of(confirmed).shifted(1)} 或之后的月份"
+        )
+
+
 @transaction.atomic
 def adjust_bases(
     *, actor: Any, client: Any, month: Period, wages: dict[int, Decimal]
@@ -33,6 +53,7 @@ def adjust_bases(
     wage. Returns counts: ``adjusted`` and ``unchanged``."""
     require(actor, "insurance.handle_order")
     client = ensure_serviceable(client)
+    _refuse_confirmed_months(client, month)
     day = month.first_day
     enrollments = {
         e.pk: e

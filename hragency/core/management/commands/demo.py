@@ -25,6 +25,7 @@ from hragency.domain.uscc import make_credit_code
 from hragency.employees.demo import fill_demo_archive
 from hragency.employees.services import create_person
 from hragency.insurance.demo import seed_insurance
+from hragency.payroll.demo import seed_payroll
 
 PASSWORD = "Demo@2026"
 
@@ -211,6 +212,7 @@ class Command(BaseCommand):
         seed_client_records(clients=clients, users=users, rng=rng)
         fill_demo_archive(actor=users["si"], today=today)
         seed_insurance(users=users, rng=rng, today=today)
+        seed_payroll(users=users, rng=rng, today=today)
 
         open_deadline(
             kind="ticket.first_response",
