@@ -36,7 +36,7 @@ test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: install
-	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+	@for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var

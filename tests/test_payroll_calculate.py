@@ -22,6 +22,8 @@ December, no attendance (coefficient 1), the same insurance:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -192,3 +194,74 @@ def test_it_refuses_approval_by_the_submitter(cast, payroll):
     specialist = type(specialist).objects.get(pk=specialist.pk)
     with pytest.raises(ServiceError, match="不能审核自己"):
         approve_run(actor=specialist, run=run)
+
+
+def _approve(cast, payroll, period):
+    run = PayrollRun.objects.get(client=cast.client_a, period=period.first_day)
+    submit_run(actor=payroll["specialist"], run=run)
+    approve_run(actor=cast.hr_a, run=run)
+
+
+def test_it_taxes_a_second_bonus_of_the_year_with_the_wages(cast, payroll):
+    person, bonus = payroll["person"], payroll["items"]["annual_bonus"]
+    for period in (NOV, DEC):
+        MonthlyAmount.objects.create(
+            client=cast.client_a,
+            person=person,
+            period=period.first_day,
+            item=bonus,
+            amount_fen=1_000_000,
+        )
+    calculate_run(actor=payroll["specialist"], client=cast.client_a, period=NOV)
+    _approve(cast, payroll, NOV)
+    calculate_run(actor=payroll["specialist"], client=cast.client_a, period=DEC)
+    november, december = _line(person, NOV), _line(person, DEC)
+    assert (november.bonus_separate, november.bonus_used, november.bonus_tax_fen) == (
+        True,
+        True,
+        30_000,  # 10,000 → 3 %
+    )
+    # December's bonus joins the wages: taxable 11,476.76 + 10,000 = 21,476.76 → 644.30;
+    # less 185.39 withheld in November = 458.91.
+    assert (december.bonus_separate, december.bonus_used, december.bonus_tax_fen) == (
+        False,
+        True,
+        0,
+    )
+    assert december.iit_fen == 45_891
+
+
+def test_it_starts_from_the_latest_earlier_line_after_a_month_without_pay(cast):
+    """Paid in July and August, not in September: October starts from August's line."""
+    import polars as pl
+
+    from hragency.payroll.inputs import _prior
+    from tests.payroll_support import make_run
+
+    july = make_run(cast.client_a, [cast.person_a], period=dt.date(2026, 7, 1), number="GZ07")
+    make_run(cast.client_a, [cast.person_a], period=dt.date(2026, 8, 1), number="GZ08")
+    PayrollLine.objects.filter(run=july).update(cum_withheld_fen=1)
+    people = pl.Series("person_id", [cast.person_a.pk], dtype=pl.Int64)
+    prior = _prior([cast.client_a.pk], Period(2026, 10), people)
+    assert prior.height == 1
+    row = prior.row(0, named=True)
+    assert (row["prior_period"], row["cum_withheld_fen"]) == ("2026-08-01", 10_530)
+    # January starts the year afresh, whatever was paid in December.
+    assert _prior([cast.client_a.pk], Period(2027, 1), people).is_empty()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_computes_chunks_in_two_lanes_on_postgresql(cast, payroll, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two lanes run on PostgreSQL only")
+    from hragency.payroll import calculate
+
+    monkeypatch.setattr(calculate, "CHUNK_CLIENTS", 1)
+    report = calculate_payroll(period=NOV, client_ids=[cast.client_a.pk, cast.client_b.pk])
+    assert sorted(run.client_id for run in report.runs) == [cast.client_a.pk, cast.client_b.pk]
+    assert _line(payroll["person"], NOV).net_fen == 1_349_437
+    run_b = PayrollRun.objects.get(client=cast.client_b, period=NOV.first_day)
+    assert run_b.headcount == 0 and run_b.warnings

@@ -115,3 +115,18 @@ def test_it_integer_choice_and_yes_no() -> None:
     assert values.yes_no("") is False
     with pytest.raises(InvalidValue):
         values.yes_no("也许")
+
+
+def test_it_parses_id_numbers_from_cells() -> None:
+    from hragency.domain.idcard import make_id_number
+
+    number = make_id_number(
+        region_code="310115", birth_date=dt.date(1990, 3, 7), sequence=11, gender="M"
+    )
+    assert values.id_number(f" {number[:6]} {number[6:]} ") == number
+    assert values.id_number("") == ""
+    assert values.id_number(None) == ""
+    with pytest.raises(InvalidValue, match="文本格式"):
+        values.id_number(3.10115199003071e17)
+    with pytest.raises(InvalidValue, match="长度错误"):
+        values.id_number("31011519900307")

@@ -34,9 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
-import queue
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +41,7 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db import connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -52,7 +49,7 @@ from hragency.billing.due import statements_done
 from hragency.billing.models import CloseRun, Statement
 from hragency.clients.models import Agreement, Client
 from hragency.core import audit
-from hragency.core.bulk import is_postgres, read_frame
+from hragency.core.bulk import is_postgres, read_frame, run_in_lanes
 from hragency.core.numbering import reserve_numbers
 from hragency.domain.fees import FeeModel, FeeTerms, service_fee
 from hragency.domain.insurance import ITEMS, Item, Period
@@ -558,56 +555,6 @@ def _write_chunk(
     return written
 
 
-def _run_lanes(
-    items: Sequence[Any],
-    work: Callable[[Any], _Written],
-    done: Callable[[_Written], None],
-    lanes: int,
-) -> None:
-    """``work(item)`` for every item, ``lanes`` at a time, each lane a thread with its own
-    database connection; ``done`` is called in this thread as each finishes. An error (or an
-    exception from ``done``) stops handing out items: chunks already under way still commit,
-    then it is raised here."""
-    tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    results: queue.SimpleQueue[tuple[_Written | None, BaseException | None]] = queue.SimpleQueue()
-
-    def lane() -> None:
-        try:
-            while (item := tasks.get()) is not None:
-                try:
-                    results.put((work(item), None))
-                except BaseException as error:  # handed to the calling thread
-                    results.put((None, error))
-        finally:
-            connections.close_all()  # this thread's connection
-
-    threads = [threading.Thread(target=lane, name=f"close-lane-{i}") for i in range(lanes)]
-    for thread in threads:
-        thread.start()
-    pending = iter(items)
-    running = 0
-    try:
-        for item in itertools.islice(pending, lanes):
-            tasks.put(item)
-            running += 1
-        while running:
-            written, error = results.get()
-            running -= 1
-            if error is not None:
-                raise error
-            assert written is not None
-            done(written)
-            item = next(pending, None)
-            if item is not None:
-                tasks.put(item)
-                running += 1
-    finally:
-        for _ in threads:
-            tasks.put(None)
-        for thread in threads:
-            thread.join()
-
-
 def _drop_stale(period: Period, *, keep: set[int]) -> None:
     """Clients with nobody in force any more (an add order cancelled, a client terminated) lose
     their unconfirmed statement and rows for the month."""
@@ -762,7 +709,7 @@ def close_month(
 
     # Lanes need connections that see what this one sees: not inside a caller's transaction.
     if len(plan) > 1 and LANES > 1 and _is_postgres() and not connection.in_atomic_block:
-        _run_lanes(plan, work, done, LANES)
+        run_in_lanes(plan, work, done, LANES)
     else:
         for item in plan:
             done(work(item))

@@ -8,13 +8,19 @@ and strings end to end: no float is created on the way.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from typing import Any
+import itertools
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import polars as pl
-from django.db import connection
+from django.db import connection, connections
 
-__all__ = ["copy_into", "is_postgres", "read_frame"]
+__all__ = ["copy_into", "is_postgres", "read_frame", "run_in_lanes"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def is_postgres() -> bool:
@@ -59,3 +65,53 @@ def copy_into(table: str, frame: pl.DataFrame) -> None:
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(frame.iter_rows())
         )
+
+
+def run_in_lanes(
+    items: Sequence[T],
+    work: Callable[[T], R],
+    done: Callable[[R], None],
+    lanes: int,
+) -> None:
+    """``work(item)`` for every item, ``lanes`` at a time, each lane a thread with its own
+    database connection; ``done`` is called in this thread as each finishes. An error (or an
+    exception from ``done``) stops handing out items: chunks already under way still commit,
+    then it is raised here."""
+    tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    results: queue.SimpleQueue[tuple[R | None, BaseException | None]] = queue.SimpleQueue()
+
+    def lane() -> None:
+        try:
+            while (item := tasks.get()) is not None:
+                try:
+                    results.put((work(item), None))
+                except BaseException as error:  # handed to the calling thread
+                    results.put((None, error))
+        finally:
+            connections.close_all()  # this thread's connection
+
+    threads = [threading.Thread(target=lane, name=f"bulk-lane-{i}") for i in range(lanes)]
+    for thread in threads:
+        thread.start()
+    pending = iter(items)
+    running = 0
+    try:
+        for item in itertools.islice(pending, lanes):
+            tasks.put(item)
+            running += 1
+        while running:
+            written, error = results.get()
+            running -= 1
+            if error is not None:
+                raise error
+            assert written is not None
+            done(written)
+            item = next(pending, None)
+            if item is not None:
+                tasks.put(item)
+                running += 1
+    finally:
+        for _ in threads:
+            tasks.put(None)
+        for thread in threads:
+            thread.join()

@@ -128,3 +128,23 @@ def yes_no(value: object) -> bool:
     if raw in _FALSE:
         return False
     raise InvalidValue("应填“是”或“否”")
+
+
+ID_NUMBER_AS_NUMBER = "请将身份证号列设为文本格式后重新填写（数字格式会丢失末位）"
+
+
+def id_number(value: object, *, today: dt.date | None = None) -> str:
+    """A mainland ID number, checked and normalised (``x`` → ``X``, spaces dropped); "" when
+    empty. A number cell is refused: Excel shows 18 digits as 1.10101E+17 and keeps only 15
+    significant digits, so the last ones are already lost."""
+    from hragency.domain.idcard import InvalidIdNumber, parse_id_number
+
+    if isinstance(value, float):
+        raise InvalidValue(ID_NUMBER_AS_NUMBER)
+    number = text(value)
+    if not number:
+        return ""
+    try:
+        return parse_id_number(number, today=today).number
+    except InvalidIdNumber as exc:
+        raise InvalidValue(str(exc)) from exc

@@ -8,7 +8,7 @@ from typing import Any
 
 from hragency.core import values
 from hragency.core.errors import FieldError
-from hragency.domain.idcard import InvalidIdNumber, parse_id_number
+from hragency.domain.idcard import parse_id_number
 from hragency.employees.models import InsuredPerson
 
 P = InsuredPerson
@@ -104,16 +104,7 @@ def default_retirement_category(gender: str) -> str:
 
 def _clean(field: str, raw: object, today: dt.date | None) -> Any:
     if field == "id_number":
-        if isinstance(raw, float):
-            # Excel shows 18 digits as 1.10101E+17 and keeps only 15 significant digits.
-            raise values.InvalidValue("请将身份证号列设为文本格式后重新填写（数字格式会丢失末位）")
-        number = values.text(raw)
-        if not number:
-            return ""
-        try:
-            return parse_id_number(number, today=today).number
-        except InvalidIdNumber as exc:
-            raise values.InvalidValue(str(exc)) from exc
+        return values.id_number(raw, today=today)
     if field in _CHOICES:
         return values.choice(raw, _CHOICES[field])
     if field in _DATES:

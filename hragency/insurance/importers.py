@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from hragency.clients.services import ensure_serviceable
 from hragency.core import audit, values
-from hragency.core.crypto import blind_index, normalize_identifier
+from hragency.core.crypto import blind_index
 from hragency.core.errors import ServiceError
 from hragency.core.imports import Column, Importer, ImportRejected, RowError, RowResult
-from hragency.domain.idcard import InvalidIdNumber, make_id_number, parse_id_number
+from hragency.domain.idcard import make_id_number
 from hragency.domain.insurance import ITEM_LABELS, Period, PolicyError
 from hragency.domain.masking import mask_id_number
 from hragency.domain.money import RoundingRule
@@ -156,19 +156,15 @@ class SiOrderImporter(Importer):
         clean["name"] = values.text(raw.get(NAME))
         if not clean["name"]:
             row.error(NAME, "必填")
-        number = normalize_identifier(values.text(raw.get(ID)))
-        if isinstance(raw.get(ID), float):
-            # Excel keeps only 15 significant digits of a number.
-            row.error(ID, "请将身份证号列设为文本格式后重新填写（数字格式会丢失末位）")
-        elif not number:
-            row.error(ID, "必填")
+        try:
+            number = values.id_number(raw.get(ID))
+        except values.InvalidValue as exc:
+            row.error(ID, str(exc))
         else:
-            try:
-                parse_id_number(number)
-            except InvalidIdNumber as exc:
-                row.error(ID, str(exc))
-            else:
+            if number:
                 clean["id_number"] = number
+            else:
+                row.error(ID, "必填")
         order, errors = forms.parse_order(
             {
                 "kind": raw.get(KIND),

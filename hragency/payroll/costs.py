@@ -150,6 +150,12 @@ def _yuan(fen: int) -> Decimal:
     return from_fen(int(fen))
 
 
+def workbook_for(user: Any, run: PayrollRun) -> bytes:
+    """The run's whole cost list as .xlsx, for the screen's and the API's download."""
+    codes = cost_codes(run)
+    return workbook(run, rows_of(user, run, codes), totals_of(user, run, codes))
+
+
 def workbook(run: PayrollRun, rows: Iterable[CostRow], totals: CostTotals) -> bytes:
     book = Workbook()
     sheet = book.active

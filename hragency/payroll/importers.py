@@ -25,9 +25,9 @@ from typing import Any, ClassVar
 
 from hragency.clients.services import ensure_serviceable
 from hragency.core import audit, values
-from hragency.core.crypto import blind_index, normalize_identifier
+from hragency.core.crypto import blind_index
 from hragency.core.imports import Column, Importer, RowResult, register
-from hragency.domain.idcard import InvalidIdNumber, make_id_number, parse_id_number
+from hragency.domain.idcard import make_id_number
 from hragency.domain.masking import mask_id_number
 from hragency.employees.models import InsuredPerson
 from hragency.payroll import forms
@@ -122,19 +122,15 @@ class PayrollImporter(Importer):
             name = values.text(row.raw.get(NAME))
             if not name:
                 row.error(NAME, "必填")
-            raw = row.raw.get(ID)
-            number = normalize_identifier(values.text(raw))
-            if isinstance(raw, float):
-                row.error(ID, "请将身份证号列设为文本格式后重新填写（数字格式会丢失末位）")
-            elif not number:
-                row.error(ID, "必填")
+            try:
+                number = values.id_number(row.raw.get(ID))
+            except values.InvalidValue as exc:
+                row.error(ID, str(exc))
             else:
-                try:
-                    parse_id_number(number)
-                except InvalidIdNumber as exc:
-                    row.error(ID, str(exc))
-                else:
+                if number:
                     indexes[row.row] = blind_index(number)
+                else:
+                    row.error(ID, "必填")
         people = {
             p.id_number_index: p
             for p in InsuredPerson.objects.filter(

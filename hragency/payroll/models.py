@@ -379,12 +379,15 @@ class PayrollLine(models.Model):
     figures at this withholding agent after this month (累计预扣法), the next month's start.
     """
 
+    # No database-level foreign keys on this derived table (written a million rows at a time,
+    # like insurance.Contribution); the (run, person) unique index serves every read by run.
     run = models.ForeignKey(
         PayrollRun,
         verbose_name="工资表",
         on_delete=models.CASCADE,
         related_name="lines",
         db_index=False,
+        db_constraint=False,
     )
     client = models.ForeignKey(
         "clients.Client",
@@ -408,6 +411,9 @@ class PayrollLine(models.Model):
     deductions_fen = models.BigIntegerField("税前扣款（分）")
     bonus_fen = models.BigIntegerField("全年一次性奖金（分）", default=0)
     bonus_separate = models.BooleanField("奖金单独计税", default=True)
+    bonus_used = models.BooleanField(
+        "本年已单独计税", default=False, help_text="本年度已有一次全年一次性奖金单独计税"
+    )
     gross_fen = models.BigIntegerField("应发合计（分）")
     income_fen = models.BigIntegerField("本期收入（分）")
     tax_free_fen = models.BigIntegerField("本期免税收入（分）")

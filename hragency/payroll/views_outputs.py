@@ -280,8 +280,5 @@ def run_costs(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_costs_xlsx(request: HttpRequest, run_id: int) -> HttpResponse:
     user = request.user
     run = q.run_in_scope(user, run_id)
-    codes = costs.cost_codes(run)
-    content = costs.workbook(
-        run, costs.rows_of(user, run, codes), costs.totals_of(user, run, codes)
-    )
+    content = costs.workbook_for(user, run)
     return download(content, XLSX_TYPE, costs.filename(run))
