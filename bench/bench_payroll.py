@@ -35,7 +35,6 @@ import contextlib
 import datetime as dt
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -56,21 +55,8 @@ ONE_CLIENT_TARGET_MS = 1000.0
 SAMPLE = 200
 
 
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def setup(url: str, tmp: Path) -> None:
-    os.environ.update(generate_si.bench_environment(url))
-    os.environ["HRAGENCY_VAR_DIR"] = str(tmp)
-    os.environ["MEDIA_ROOT"] = str(tmp / "media")
-    os.environ["HUEY_IMMEDIATE"] = "1"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+peak_mib = generate_si.peak_mib
+setup = generate_si.setup_django
 
 
 def reset_payroll() -> None:

@@ -36,6 +36,7 @@ import io
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -110,6 +111,25 @@ def bench_environment(url: str) -> dict[str, str]:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-secret-key-" + "x" * 40,
         "FIELD_ENCRYPTION_KEY": os.environ.get("FIELD_ENCRYPTION_KEY") or BENCH_FIELD_KEY,
     }
+
+
+def setup_django(url: str, tmp: Path) -> None:
+    """Point Django at the bench database (files under ``tmp``), set it up and migrate."""
+    os.environ.update(bench_environment(url))
+    os.environ["HRAGENCY_VAR_DIR"] = str(tmp)
+    os.environ["MEDIA_ROOT"] = str(tmp / "media")
+    os.environ["HUEY_IMMEDIATE"] = "1"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def where() -> str:
