@@ -1,5 +1,6 @@
 """Who holds a role, and who of them serves a client: the one lookup every module uses to pick
-the owner of a new obligation (an order's cut-off, an incident, a dispute, an invoice)."""
+the owner of a new obligation (an order's cut-off, an incident, a dispute, an invoice); and a
+client's own HR users, whom every module tells about their company."""
 
 from __future__ import annotations
 
@@ -25,3 +26,11 @@ def serving(client: object, role: str) -> QuerySet[User]:
         )
         .distinct()
     )
+
+
+def client_hr_users(*client_ids: int) -> QuerySet[User]:
+    """The active HR users of these clients: who is told about their company's statements,
+    declarations, policy changes and payroll."""
+    return User.objects.filter(
+        is_active=True, kind=User.Kind.CLIENT_HR, client_id__in=client_ids
+    ).order_by("pk")

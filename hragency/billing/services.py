@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from hragency.accounts.queries import client_hr_users
 from hragency.billing.close import close_month
 from hragency.billing.models import CloseRun, Statement
 from hragency.billing.queries import (
@@ -74,11 +75,7 @@ def _label(statement: Statement) -> str:
 
 
 def _client_hr_users(statement: Statement) -> list[Any]:
-    from hragency.accounts.models import User
-
-    return list(
-        User.objects.filter(kind=User.Kind.CLIENT_HR, client_id=statement.client_id, is_active=True)
-    )
+    return list(client_hr_users(statement.client_id))
 
 
 def dispute_handlers(statement: Statement) -> tuple[Any, list[Any]]:

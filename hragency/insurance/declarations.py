@@ -370,9 +370,9 @@ def _announce(actor: Any, declaration: Declaration, succeeded: bool) -> None:
     client = declaration.client
     period = f"{declaration.month:%Y-%m}"
     if succeeded:
-        from hragency.accounts.models import User
+        from hragency.accounts.queries import client_hr_users
 
-        hr_users = User.objects.filter(is_active=True, kind="client_hr", client=client)
+        hr_users = client_hr_users(client.pk)
         receipt = declaration.receipt_number or "见回执"
         notify(
             recipients=list(hr_users),

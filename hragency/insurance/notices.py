@@ -28,10 +28,11 @@ def describe_rule(rule: PolicyRule) -> str:
 
 
 def _recipients(client_ids: set[int]) -> dict[int, set[Any]]:
-    from hragency.accounts.models import ClientAssignment, User
+    from hragency.accounts.models import ClientAssignment
+    from hragency.accounts.queries import client_hr_users
 
     people: dict[int, set[Any]] = defaultdict(set)
-    for user in User.objects.filter(is_active=True, kind="client_hr", client_id__in=client_ids):
+    for user in client_hr_users(*client_ids):
         people[user.client_id].add(user)
     for assignment in ClientAssignment.objects.filter(
         client_id__in=client_ids, user__isnull=False, user__is_active=True

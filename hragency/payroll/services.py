@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from hragency.accounts.queries import client_hr_users
 from hragency.accounts.roles import Role
 from hragency.clients.models import Client
 from hragency.clients.services import ensure_serviceable
@@ -65,9 +66,7 @@ def _link(run: PayrollRun) -> str:
 
 
 def _client_hr(run: PayrollRun) -> list[Any]:
-    from hragency.accounts.models import User
-
-    return list(User.objects.filter(kind=User.Kind.CLIENT_HR, client_id=run.client_id))
+    return list(client_hr_users(run.client_id))
 
 
 def _preparers(run: PayrollRun) -> list[Any]:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hragency.core.errors import ServiceError
-from hragency.domain.insurance import PolicyError, parse_period
+from hragency.domain.insurance import Period, PolicyError, parse_period
 from hragency.payroll import services
 from hragency.payroll.calculate import items_dict
 from hragency.payroll.models import PayrollRun
@@ -135,7 +135,7 @@ def _workflow(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
             services.return_run(actor=user, run=run, reason=request.POST.get("reason", ""))
             messages.success(request, "已退回草稿")
         elif action == "recalculate":
-            services.calculate_run(actor=user, client=run.client, period=_period_of(run))
+            services.calculate_run(actor=user, client=run.client, period=Period.of(run.period))
             messages.success(request, "已重新计算")
         else:
             services.pay_run(actor=user, run=run)
@@ -143,12 +143,6 @@ def _workflow(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, str(error))
     return redirect("payroll:run", run.pk)
-
-
-def _period_of(run: PayrollRun) -> Any:
-    from hragency.domain.insurance import Period
-
-    return Period.of(run.period)
 
 
 @login_required
