@@ -133,3 +133,27 @@ def test_it_lists_only_runs_in_scope(cast, month, as_user):
     assert as_user(cast.hr_a).get("/api/payroll/runs").json()["count"] == 1
     assert as_user(cast.hr_b).get("/api/payroll/runs").json()["count"] == 0
     assert as_user(cast.employee_a).get("/api/payroll/runs").status_code == 403
+
+
+def test_it_tells_only_active_hr_users_of_a_submitted_run(
+    cast, month, as_user, django_capture_on_commit_callbacks
+):
+    from hragency.accounts.models import User
+    from hragency.accounts.roles import Role
+    from hragency.accounts.services import create_user
+
+    gone = create_user(
+        username="hr_a_gone",
+        password="Cast@2026pass",
+        kind=User.Kind.CLIENT_HR,
+        roles=[Role.CLIENT_HR],
+        client_id=cast.client_a.pk,
+    )
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    run = _calculate(as_user, month, cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(month).post(f"/api/payroll/runs/{run['id']}/submit")
+    told = set(
+        Notification.objects.filter(title__contains="待审核").values_list("recipient", flat=True)
+    )
+    assert told == {cast.hr_a.pk}
