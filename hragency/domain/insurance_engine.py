@@ -188,6 +188,16 @@ def _conformed(frame: pl.DataFrame, schema: pl.Schema, nullable: frozenset[str])
     missing = [name for name in schema if name not in frame.columns]
     if missing:
         raise ValueError(f"缺少列：{', '.join(missing)}")
+    # A strict cast still truncates a float (100.5 → 100): amount, rate and id columns must
+    # already be integers (or all null), as in ``iit_engine``.
+    wrong = [
+        f"{name} 应为整数，实为 {frame.schema[name]}"
+        for name, dtype in schema.items()
+        if dtype == pl.Int64
+        and not (frame.schema[name].is_integer() or frame.schema[name] == pl.Null)
+    ]
+    if wrong:
+        raise ValueError(f"列类型不符：{'；'.join(wrong)}")
     try:
         conformed = frame.select(
             pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items()

@@ -520,6 +520,11 @@ def test_it_refuses_a_malformed_people_frame() -> None:
         compute_contributions(people.with_columns(wage_fen=pl.lit(None, dtype=pl.Int64)), rules)
     with pytest.raises(ValueError, match="列类型不符"):
         compute_contributions(people.with_columns(wage_fen=pl.lit("12.00")), rules)
+    # A float column would be truncated by the cast (1000.5 → 1000), so it is refused.
+    with pytest.raises(ValueError, match="列类型不符：wage_fen 应为整数，实为 Float64"):
+        compute_contributions(people.with_columns(wage_fen=pl.lit(1000.5)), rules)
+    with pytest.raises(ValueError, match="列类型不符：er_ppm 应为整数"):
+        compute_contributions(people, rules.with_columns(pl.col("er_ppm").cast(pl.Float64)))
 
 
 def test_it_accepts_narrower_integer_columns_and_extra_columns() -> None:
