@@ -19,11 +19,16 @@ from hragency.insurance.api_adjustments import router as adjustments_router
 from hragency.insurance.api_calc import router as calc_router
 from hragency.insurance.api_declarations import router as declarations_router
 from hragency.insurance.api_incidents import router as incidents_router
+from hragency.knowledge.api import router as knowledge_router
 from hragency.payroll.api import router as payroll_router
 from hragency.payroll.api_bases import router as payroll_bases_router
 from hragency.payroll.api_calc import router as payroll_calc_router
 from hragency.payroll.api_outputs import router as payroll_outputs_router
 from hragency.payroll.api_setup import router as payroll_setup_router
+from hragency.servicedesk.api import router as desk_router
+from hragency.servicedesk.api_care import router as desk_care_router
+from hragency.servicedesk.api_inbound import router as desk_inbound_router
+from hragency.visits.api import router as visits_router
 
 api = NinjaAPI(
     title="人力资源服务平台 API",
@@ -47,6 +52,11 @@ api.add_router("/payroll", payroll_router)
 api.add_router("/payroll", payroll_setup_router)
 api.add_router("/payroll", payroll_outputs_router)
 api.add_router("/payroll", payroll_bases_router)
+api.add_router("/kb", knowledge_router)
+api.add_router("/desk", desk_router)
+api.add_router("/desk", desk_care_router)
+api.add_router("/desk/inbound", desk_inbound_router)
+api.add_router("/visits", visits_router)
 
 
 @api.exception_handler(ServiceError)

@@ -5,6 +5,7 @@ In production mode (DEBUG off) a missing secret is a start-up error, never a sil
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     "hragency.insurance",
     "hragency.billing",
     "hragency.payroll",
+    "hragency.knowledge",
+    "hragency.servicedesk",
+    "hragency.visits",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +176,21 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hragency@localhost")
+# Links in e-mails and SMS (the satisfaction link) are absolute: where users reach the product.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# SMS (the satisfaction link): a dotted path to a function (phone, text); the default logs.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "hragency.servicedesk.feedback.log_sms")
+
+# Service desk channels (R-DESK-1): the desk's mailbox, IMAP polling, the gateway webhook.
+DESK_MAIL_DOMAIN = os.environ.get("DESK_MAIL_DOMAIN", "desk.localhost")
+DESK_MAIL_ADDRESS = os.environ.get("DESK_MAIL_ADDRESS", f"service@{DESK_MAIL_DOMAIN}")
+DESK_IMAP_URL = os.environ.get("DESK_IMAP_URL", "")  # imaps://user:pass@host:993/INBOX
+DESK_WEBHOOK_MAX_SKEW = int(os.environ.get("DESK_WEBHOOK_MAX_SKEW", "300"))
+DESK_GATEWAY_BACKEND = os.environ.get(
+    "DESK_GATEWAY_BACKEND", "hragency.servicedesk.channels.gateways.LoggingBackend"
+)  # or hragency.servicedesk.channels.gateways.HttpBackend
+# {"wecom": "https://gateway.example/callback"}: where HttpBackend posts replies, per gateway.
+DESK_GATEWAY_CALLBACKS = json.loads(os.environ.get("DESK_GATEWAY_CALLBACKS", "{}"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -180,6 +199,9 @@ if REDIS_URL:
         "name": "hragency",
         "url": REDIS_URL,
         "immediate": env_bool("HUEY_IMMEDIATE", False),
+        # Crontabs are read in local time (Django sets TZ to TIME_ZONE): "01:00 on the 1st"
+        # means Beijing time, not 09:00.
+        "utc": False,
     }
     CACHES = {
         "default": {
@@ -193,6 +215,9 @@ else:
         "name": "hragency",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": env_bool("HUEY_IMMEDIATE", False),
+        # Crontabs are read in local time (Django sets TZ to TIME_ZONE): "01:00 on the 1st"
+        # means Beijing time, not 09:00.
+        "utc": False,
     }
 
 # Working time: business hours of the office calendar (the hotline uses a 24 h calendar).

@@ -21,6 +21,10 @@ urlpatterns = [
     path("billing/funds/", include("hragency.billing.urls_funds")),
     path("billing/", include("hragency.billing.urls")),
     path("payroll/", include("hragency.payroll.urls")),
+    path("kb/", include("hragency.knowledge.urls")),
+    path("desk/care/", include("hragency.servicedesk.urls_care")),
+    path("desk/", include("hragency.servicedesk.urls")),
+    path("visits/", include("hragency.visits.urls")),
     # Django's own admin login would bypass throttling, auditing and the TOTP step.
     path("admin/login/", views.admin_login_redirect),
     path("admin/", admin.site.urls),

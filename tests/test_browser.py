@@ -62,8 +62,27 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+def restore_seeded_rows() -> None:
+    """Put back the rows data migrations seed (service levels, classification keywords,
+    synonyms, the search index state, the visit deadline policy): a transactional test ends
+    with a flush that empties them, and the next browser test must not depend on test order."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from hragency.knowledge.models import IndexState, Synonym
+
+    import_module("hragency.servicedesk.migrations.0002_seed_desk").seed(apps, None)
+    import_module("hragency.visits.migrations.0002_deadline_policy").add_policy(apps, None)
+    IndexState.objects.get_or_create(pk=1, defaults={"version": 0, "token": "initial"})
+    if not Synonym.objects.exists():
+        synonyms = import_module("hragency.knowledge.migrations.0002_fulltext_and_synonyms")
+        Synonym.objects.bulk_create(Synonym(words=w, note=n) for w, n in synonyms.SYNONYMS)
+
+
 @pytest.fixture
 def live_cast(transactional_db: None, live_server: Any) -> Cast:
+    restore_seeded_rows()
     return build_cast()
 
 

@@ -13,9 +13,9 @@ must not be able to cause a write (audit rows other than login bookkeeping).
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,20 +47,12 @@ PARAMS: dict[str, Callable[[Cast], str]] = {
     "document_id": lambda c: __import__("tests.sweep_employees", fromlist=["*"]).document_id(c),
     "step_id": lambda c: __import__("tests.sweep_employees", fromlist=["*"]).step_id(c),
 }
-# Later apps keep their URL parameters in tests/sweep_<app>.py as a PARAMS dict of the same form.
-for _module in (
-    "tests.sweep_insurance",
-    "tests.sweep_billing",
-    "tests.sweep_funds",
-    "tests.sweep_incidents",
-    "tests.sweep_adjustments",
-    "tests.sweep_payroll",
-    "tests.sweep_payroll_outputs",
-    "tests.sweep_payroll_setup",
-    "tests.sweep_declarations",
-):
-    if importlib.util.find_spec(_module) is not None:
-        PARAMS.update(importlib.import_module(_module).PARAMS)
+# Later apps keep their URL parameters in tests/sweep_<app>.py as a PARAMS dict of the same form;
+# every such file is picked up, so a new app's parameters need no edit here.
+for _path in sorted(Path(__file__).parent.glob("sweep_*.py")):
+    _params = getattr(importlib.import_module(f"tests.{_path.stem}"), "PARAMS", None)
+    if _params is not None:
+        PARAMS.update(_params)
 
 # What each member must never see, by canary.
 FORBIDDEN: dict[str, list[str]] = {

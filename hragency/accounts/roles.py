@@ -98,6 +98,38 @@ _PAYROLL_READ = [
 _PAYROLL_WORK = [*_PAYROLL_READ, "payroll.prepare_payroll", "payroll.pay_payroll"]
 _PAYROLL_APPROVE = [*_PAYROLL_READ, "payroll.approve_payroll"]
 
+# Service desk (R-DESK, R-CMP): reps take and handle tickets for their clients; specialists
+# handle the tickets transferred to them; supervisors urge, supervise, review returns, reassign,
+# score quality and handle complaints; a client's HR opens and follows its own tickets.
+# Knowledge base (R-KB-2): staff read and draft; the KB admin reviews and publishes. Client
+# users read the articles marked 客户可见 without a permission (the portal FAQ).
+_KB_WRITE = ["knowledge.view_article", "knowledge.add_article"]
+_KB_ADMIN = [
+    *_KB_WRITE,
+    "knowledge.change_article",
+    "knowledge.publish_article",
+    "knowledge.view_searchlog",
+]
+_DESK_HANDLE = ["servicedesk.view_ticket", "servicedesk.handle_ticket", *_KB_WRITE]
+_DESK_REP = [*_DESK_HANDLE, "servicedesk.add_ticket"]
+_DESK_SUPERVISE = [
+    *_DESK_REP,
+    "servicedesk.supervise_ticket",
+    "servicedesk.triage_ticket",
+    "servicedesk.score_quality",
+    "servicedesk.manage_complaint",
+]
+
+# Return visits and satisfaction surveys (R-VISIT): reps visit their clients; supervisors read
+# the quarterly report; the director sets the visit rules; a client's HR answers the survey.
+_VISITS_WORK = [
+    "visits.view_visittask",
+    "visits.change_visittask",
+    "visits.view_surveyresponse",
+    "visits.add_surveyresponse",
+]
+_VISITS_REPORT = [*_VISITS_WORK, "visits.view_satisfaction_report"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [
         *_STAFF_BASE,
@@ -107,13 +139,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CONTACTS,
         *_INTAKE,
     ],
-    Role.CS_REP: [*_SERVICE_STAFF, *_CONTACTS, *_HANDOVER, *_SI_SUBMIT],
+    Role.CS_REP: [*_SERVICE_STAFF, *_CONTACTS, *_HANDOVER, *_SI_SUBMIT, *_DESK_REP, *_VISITS_WORK],
     Role.CS_SUPERVISOR: [
         *_SERVICE_STAFF,
         *_SI_SUBMIT,
         "accounts.reveal_personal_data",
         *_CONTACTS,
         *_HANDOVER,
+        *_DESK_SUPERVISE,
+        *_VISITS_REPORT,
     ],
     Role.CS_DIRECTOR: [
         *_MANAGERS,
@@ -122,20 +156,34 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SI_READ,
         *_FUNDS_READ,
         *_PAYROLL_READ,
+        *_DESK_SUPERVISE,
+        *_VISITS_REPORT,
+        "visits.manage_rules",
     ],
-    Role.SI_SPECIALIST: [*_SERVICE_STAFF, "accounts.reveal_personal_data", *_SI_WORK],
+    Role.SI_SPECIALIST: [
+        *_SERVICE_STAFF,
+        "accounts.reveal_personal_data",
+        *_SI_WORK,
+        *_DESK_HANDLE,
+    ],
     Role.PAYROLL_SPECIALIST: [
         *_SERVICE_STAFF,
         "accounts.reveal_personal_data",
         *_SI_WORK,
         *_FUNDS_WORK,
         *_PAYROLL_WORK,
+        *_DESK_HANDLE,
     ],
-    Role.EXCEPTION_TEAM: [*_SERVICE_STAFF, *_SI_SUBMIT, "insurance.handle_incident"],
-    Role.RECRUITER: _STAFF_BASE,
-    Role.TRAINER: _STAFF_BASE,
-    Role.LABOUR_RELATIONS: _STAFF_BASE,
-    Role.LEGAL: _STAFF_BASE,
+    Role.EXCEPTION_TEAM: [
+        *_SERVICE_STAFF,
+        *_SI_SUBMIT,
+        "insurance.handle_incident",
+        *_DESK_HANDLE,
+    ],
+    Role.RECRUITER: [*_STAFF_BASE, *_DESK_HANDLE],
+    Role.TRAINER: [*_STAFF_BASE, *_DESK_HANDLE],
+    Role.LABOUR_RELATIONS: [*_STAFF_BASE, *_DESK_HANDLE],
+    Role.LEGAL: [*_STAFF_BASE, *_DESK_HANDLE],
     # The info officer reviews every new client, so sees them all (002 §6).
     Role.INFO_REVIEWER: [
         *_STAFF_BASE,
@@ -155,8 +203,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SI_READ,
         *_FUNDS_READ,
         *_PAYROLL_APPROVE,
+        "servicedesk.view_ticket",
+        "knowledge.view_article",
+        "visits.view_visittask",
+        "visits.view_surveyresponse",
+        "visits.view_satisfaction_report",
     ],
-    Role.KB_ADMIN: _STAFF_BASE,
+    Role.KB_ADMIN: [*_STAFF_BASE, *_KB_ADMIN],
     Role.CLIENT_HR: [
         *_VIEW_CLIENTS,
         "employees.change_insuredperson",
@@ -165,6 +218,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "billing.respond_statement",
         *_FUNDS_READ,
         *_PAYROLL_APPROVE,
+        "servicedesk.view_ticket",
+        "servicedesk.add_ticket",
+        "visits.view_surveyresponse",
+        "visits.add_surveyresponse",
     ],
     Role.EMPLOYEE: [],
     Role.ADMINISTRATOR: [
@@ -185,6 +242,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FUNDS_WORK,
         *_PAYROLL_WORK,
         "payroll.approve_payroll",
+        *_DESK_SUPERVISE,
+        "servicedesk.change_slapolicy",
+        "servicedesk.change_routingrule",
+        *_KB_ADMIN,
+        *_VISITS_REPORT,
+        "visits.manage_rules",
     ],
 }
 

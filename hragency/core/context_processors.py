@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {"label": "我的待办", "url": reverse("core:todo"), "badge": unread_count(user)}
     ]
+    items.extend(_service_desk_menu(user))
     if user.kind == "client_hr":
         items.append({"label": "我的企业", "url": reverse("clients:detail", args=[user.client_id])})
     elif user.has_perm("clients.view_client"):
@@ -97,3 +98,47 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "user_role_label": role_label or dict(ROLE_LABELS).get(user.kind, ""),
         "calendar_warnings": calendar_warnings() if user.is_administrator else [],
     }
+
+
+def _service_desk_menu(user: Any) -> list[dict[str, Any]]:
+    """服务台 (tickets, care, knowledge base, visits) for staff; the portal's part for HR."""
+    if user.kind == "client_hr":
+        portal = []
+        if user.has_perm("servicedesk.view_ticket"):
+            portal.append({"label": "我的工单", "url": reverse("servicedesk:portal")})
+        portal.append({"label": "常见问题", "url": reverse("knowledge:faq")})
+        if user.has_perm("visits.add_surveyresponse"):
+            portal.append({"label": "满意度调查", "url": reverse("visits:survey")})
+        return [{"label": "服务中心", "url": "/desk/portal/", "children": portal}]
+    if user.kind == "employee":
+        return [{"label": "常见问题", "url": reverse("knowledge:faq")}]
+    if user.kind != "staff":
+        return []
+    desk: list[dict[str, Any]] = []
+    if user.has_perm("servicedesk.view_ticket"):
+        desk.append({"label": "工单台", "url": reverse("servicedesk:queue")})
+    if user.has_perm("servicedesk.add_ticket"):
+        desk.append({"label": "新建工单", "url": reverse("servicedesk:new")})
+    if user.has_perm("knowledge.view_article"):
+        desk.append({"label": "知识库", "url": reverse("knowledge:search")})
+    if user.has_perm("knowledge.add_article"):
+        desk.append({"label": "我的知识草稿", "url": reverse("knowledge:drafts")})
+    if user.has_perm("knowledge.publish_article"):
+        desk.append({"label": "知识审核", "url": reverse("knowledge:review")})
+    if user.has_perm("knowledge.view_searchlog"):
+        desk.append({"label": "无结果搜索", "url": reverse("knowledge:zero_results")})
+    if user.has_perm("servicedesk.view_ticket"):
+        desk.append({"label": "投诉建议", "url": reverse("desk_care:complaints")})
+        desk.append({"label": "不满意跟进", "url": reverse("desk_care:followups")})
+        desk.append({"label": "改进案例库", "url": reverse("desk_care:cases")})
+    if user.has_perm("servicedesk.score_quality"):
+        desk.append({"label": "质检抽检", "url": reverse("desk_care:quality")})
+        desk.append({"label": "月度质检复盘", "url": reverse("desk_care:monthly")})
+    if user.has_perm("visits.view_visittask"):
+        desk.append({"label": "回访任务", "url": reverse("visits:list")})
+        desk.append({"label": "满意度调查", "url": reverse("visits:responses")})
+    if user.has_perm("visits.view_satisfaction_report"):
+        desk.append({"label": "满意度分析报告", "url": reverse("visits:report")})
+    if user.has_perm("visits.manage_rules"):
+        desk.append({"label": "回访规则", "url": reverse("visits:rules")})
+    return [{"label": "服务台", "url": "/desk/", "children": desk}] if desk else []

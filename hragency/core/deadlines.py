@@ -64,10 +64,16 @@ def open_deadline(
     subject: Model | None = None,
     link: str = "",
     starts_at: dt.datetime | None = None,
+    warn_minutes: int | None = None,
     actor: Any = None,
 ) -> Deadline:
-    warn_minutes, chain = _policy(kind)
+    """`warn_minutes` overrides the kind's warning lead time (a ticket's service level carries
+    its own); a warning that would fall before the start is given at the start."""
+    policy_warn, chain = _policy(kind)
+    warn_minutes = policy_warn if warn_minutes is None else warn_minutes
     warn_at = due_at - dt.timedelta(minutes=warn_minutes) if warn_minutes else None
+    if warn_at is not None and starts_at is not None and warn_at < starts_at:
+        warn_at = starts_at
     deadline = Deadline(
         kind=kind,
         title=title,

@@ -18,14 +18,16 @@ from hragency.clients.demo import seed_demo as seed_client_records
 from hragency.clients.models import Client
 from hragency.core.deadlines import open_deadline
 from hragency.core.notifications import notify
-from hragency.core.numbering import next_number
 from hragency.core.worktime import due_after
 from hragency.domain.idcard import make_id_number
 from hragency.domain.uscc import make_credit_code
 from hragency.employees.demo import fill_demo_archive
 from hragency.employees.services import create_person
 from hragency.insurance.demo import seed_insurance
+from hragency.knowledge.demo import seed_demo as seed_knowledge
 from hragency.payroll.demo import seed_payroll
+from hragency.servicedesk.demo import seed_demo as seed_desk
+from hragency.visits.demo import seed_demo as seed_visits
 
 PASSWORD = "Demo@2026"
 
@@ -213,15 +215,10 @@ class Command(BaseCommand):
         fill_demo_archive(actor=users["si"], today=today)
         seed_insurance(users=users, rng=rng, today=today)
         seed_payroll(users=users, rng=rng, today=today)
+        seed_knowledge(users=users)
+        seed_desk(clients=clients, users=users, rng=rng)
+        seed_visits(clients=clients, users=users, rng=rng, today=today)
 
-        open_deadline(
-            kind="ticket.first_response",
-            title=f"工单 {next_number('GD')}：咨询生育津贴申领材料",
-            owner=users["rep_a"],
-            client_id=clients[0].pk,
-            due_at=now - dt.timedelta(hours=1),
-            starts_at=now - dt.timedelta(hours=3),
-        )
         open_deadline(
             kind="si.cutoff",
             title=f"{clients[2].name}：本月增减员截止（5日）",
