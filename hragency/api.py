@@ -29,6 +29,7 @@ from hragency.servicedesk.api import router as desk_router
 from hragency.servicedesk.api_care import router as desk_care_router
 from hragency.servicedesk.api_inbound import router as desk_inbound_router
 from hragency.visits.api import router as visits_router
+from hragency.visits.api_rules import router as visits_rules_router
 
 api = NinjaAPI(
     title="人力资源服务平台 API",
@@ -57,6 +58,7 @@ api.add_router("/desk", desk_router)
 api.add_router("/desk", desk_care_router)
 api.add_router("/desk/inbound", desk_inbound_router)
 api.add_router("/visits", visits_router)
+api.add_router("/visits", visits_rules_router)
 
 
 @api.exception_handler(ServiceError)

@@ -227,6 +227,22 @@ def test_it_closes_automatically_after_three_days(cast: Cast) -> None:
     assert ticket.status == "closed"
 
 
+def test_it_leaves_a_ticket_under_follow_up_open(cast: Cast) -> None:
+    from hragency.servicedesk.feedback import rate_ticket
+    from hragency.servicedesk.models import FollowUp
+
+    rated, plain = _ticket(cast), _ticket(cast)
+    for ticket in (rated, plain):
+        services.resolve_ticket(actor=cast.rep_a, ticket=ticket, solution="ok", now=MON_10)
+    rated.refresh_from_db()
+    rate_ticket(token=rated.feedback_token, score=2, now=MON_10 + dt.timedelta(hours=1))
+    assert FollowUp.objects.filter(ticket=rated, status="open").exists()
+    assert services.auto_close_due(now=MON_10 + dt.timedelta(days=4)) == 1
+    rated.refresh_from_db()
+    plain.refresh_from_db()
+    assert (rated.status, plain.status) == ("resolved", "closed")
+
+
 def kb_article(cast: Cast) -> tuple[Any, Any]:
     """A published knowledge-base article and rep A allowed to read it (until roles.py grants
     knowledge.view_article to the reps)."""

@@ -53,6 +53,44 @@ def _step_time(deadline: Deadline, level: int) -> dt.datetime | None:
     return deadline.due_at + dt.timedelta(minutes=int(deadline.escalation[level]["after_minutes"]))
 
 
+def new_deadline(
+    *,
+    kind: str,
+    title: str,
+    owner_id: int,
+    due_at: dt.datetime,
+    client_id: int | None = None,
+    subject_type: str = "",
+    subject_id: str = "",
+    link: str = "",
+    starts_at: dt.datetime | None = None,
+    warn_minutes: int | None = None,
+) -> Deadline:
+    """An unsaved deadline with its kind's policy applied (warning lead time and escalation
+    chain). `warn_minutes` overrides the kind's lead time (a ticket's service level carries its
+    own); a warning that would fall before the start is given at the start."""
+    policy_warn, chain = _policy(kind)
+    warn_minutes = policy_warn if warn_minutes is None else warn_minutes
+    warn_at = due_at - dt.timedelta(minutes=warn_minutes) if warn_minutes else None
+    if warn_at is not None and starts_at is not None and warn_at < starts_at:
+        warn_at = starts_at
+    deadline = Deadline(
+        kind=kind,
+        title=title,
+        owner_id=owner_id,
+        client_id=client_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        link=link,
+        starts_at=starts_at or timezone.now(),
+        due_at=due_at,
+        warn_at=warn_at,
+        escalation=chain,
+    )
+    deadline.next_escalation_at = _step_time(deadline, 0)
+    return deadline
+
+
 @transaction.atomic
 def open_deadline(
     *,
@@ -67,32 +105,37 @@ def open_deadline(
     warn_minutes: int | None = None,
     actor: Any = None,
 ) -> Deadline:
-    """`warn_minutes` overrides the kind's warning lead time (a ticket's service level carries
-    its own); a warning that would fall before the start is given at the start."""
-    policy_warn, chain = _policy(kind)
-    warn_minutes = policy_warn if warn_minutes is None else warn_minutes
-    warn_at = due_at - dt.timedelta(minutes=warn_minutes) if warn_minutes else None
-    if warn_at is not None and starts_at is not None and warn_at < starts_at:
-        warn_at = starts_at
-    deadline = Deadline(
+    deadline = new_deadline(
         kind=kind,
         title=title,
-        owner=owner,
+        owner_id=owner.pk,
+        due_at=due_at,
         client_id=client_id,
         subject_type=subject._meta.label_lower if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",
         link=link,
-        starts_at=starts_at or timezone.now(),
-        due_at=due_at,
-        warn_at=warn_at,
-        escalation=chain,
+        starts_at=starts_at,
+        warn_minutes=warn_minutes,
     )
-    deadline.next_escalation_at = _step_time(deadline, 0)
     deadline.save()
     audit.record(
         actor=actor, action="deadline.open", instance=deadline, after=audit.snapshot(deadline)
     )
     return deadline
+
+
+@transaction.atomic
+def open_deadlines(deadlines: list[Deadline], *, actor: Any = None) -> list[Deadline]:
+    """Save many deadlines built by `new_deadline` with one insert and their audit rows with
+    another (planning visits for every client at once)."""
+    created = Deadline.objects.bulk_create(deadlines)
+    audit.record_all(
+        [
+            audit.entry(actor=actor, action="deadline.open", instance=d, after=audit.snapshot(d))
+            for d in created
+        ]
+    )
+    return created
 
 
 @transaction.atomic

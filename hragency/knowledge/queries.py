@@ -27,7 +27,7 @@ from hragency.knowledge.models import (
 )
 from hragency.knowledge.search import SearchHit
 
-__all__ = ["SearchHit", "search", "suggest"]
+__all__ = ["SearchHit", "classification_hints", "search", "suggest"]
 
 
 def is_reader(user: Any) -> bool:
@@ -107,6 +107,15 @@ def search(
 def suggest(text: str, *, user: Any, limit: int = 5) -> list[SearchHit]:
     """Suggested answers beside a ticket (not logged)."""
     return search(text, user=user, limit=limit, log=False)
+
+
+def classification_hints(text: str, *, limit: int = 3) -> list[SearchHit]:
+    """The best published articles (internal ones included) for a request's text, to suggest
+    its business module when nobody is logged in (a gateway message, an e-mail). Used only to
+    classify, never shown to the sender; not logged."""
+    return engine.search_articles(
+        text, client_only=False, limit=limit, category_ids=None, tag_id=None
+    )
 
 
 def article_for(user: Any, article_id: int) -> Article:

@@ -8,6 +8,7 @@ reasons and may override every field.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from hragency.core.business import BusinessModule
 from hragency.servicedesk.models import ClassificationKeyword, Nature, Urgency
 
 URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.CRITICAL: 2}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,21 +30,27 @@ class Suggestion:
 
 
 def _kb_modules(text: str, user: Any) -> list[tuple[str, str]]:
-    """(module, article title) of the top knowledge-base hits the user may read (the KB's
-    `suggest` reads nothing for `user=None`, i.e. at intake from a gateway)."""
+    """(module, article title) of the top knowledge-base hits: those the user may read, or any
+    published article at intake without a user (a gateway message, an e-mail)."""
+    from hragency.knowledge.queries import classification_hints
+    from hragency.knowledge.queries import suggest as kb_suggest
+
     try:
-        from hragency.knowledge.queries import suggest as kb_suggest
-    except ImportError:
-        return []
-    try:
-        hits = kb_suggest(text, user=user, limit=3)
+        hits = (
+            kb_suggest(text, user=user, limit=3)
+            if user is not None
+            else classification_hints(text, limit=3)
+        )
     except Exception:  # the KB is an aid: a failure there must not stop an intake
+        logger.exception("知识库分类建议失败")
         return []
+    # A hit names its category's module by its label (what the search page shows).
+    codes = {label: code for code, label in BusinessModule.choices}
     found = []
     for hit in hits:
-        module = getattr(hit, "module", "") or ""
+        module = codes.get(hit.module, hit.module)
         if module in BusinessModule.values:
-            found.append((module, str(getattr(hit, "title", "") or hit)))
+            found.append((module, hit.title))
     return found
 
 

@@ -26,6 +26,7 @@ from hragency.servicedesk.models import Channel, Nature, Ticket, TicketEvent, Ur
 
 TICKET_PREFIX = "GD"
 SUBJECT_LENGTH = 200
+AUDITED_FIELDS = [f.name for f in Ticket._meta.concrete_fields if f.name != "feedback_token"]
 
 
 def default_owner(client: Client | None) -> Any:
@@ -166,7 +167,11 @@ def open_ticket(
         created_at=now,
     )
     audit.record(
-        actor=actor, action="servicedesk.ticket_open", instance=ticket, after=audit.snapshot(ticket)
+        actor=actor,
+        action="servicedesk.ticket_open",
+        instance=ticket,
+        # The rating token lets anyone holding it rate the ticket: not for the audit log.
+        after=audit.snapshot(ticket, AUDITED_FIELDS),
     )
     hooks.ticket_opened(ticket, actor=actor, now=now)
     return ticket

@@ -208,13 +208,17 @@ def close_ticket(*, actor: Any, ticket: Ticket, now: dt.datetime | None = None) 
 
 
 def auto_close_due(*, now: dt.datetime | None = None, days: int = AUTO_CLOSE_DAYS) -> int:
-    """Close tickets resolved more than `days` ago with no client message since."""
+    """Close tickets resolved more than `days` ago (a client's message since would have
+    reopened them), except those rated ≤ 3 whose supervisor follow-up is still running: the
+    second visit closes those."""
+    from hragency.servicedesk.models import FollowUp
+
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=days)
     ids = list(
-        Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff).values_list(
-            "pk", flat=True
-        )
+        Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
+        .exclude(follow_up__status__in=[FollowUp.Status.OPEN, FollowUp.Status.PLANNED])
+        .values_list("pk", flat=True)
     )
     closed = 0
     for pk in ids:

@@ -33,7 +33,8 @@ from hragency.accounts.queries import role_holders
 from hragency.accounts.roles import Role
 from hragency.clients.models import Agreement, Client
 from hragency.core import audit
-from hragency.core.deadlines import _policy, _step_time
+from hragency.core.deadlines import new_deadline
+from hragency.core.deadlines import open_deadlines as save_deadlines
 from hragency.core.models import Deadline
 from hragency.visits.models import Survey, VisitTask
 from hragency.visits.quarters import Quarter
@@ -72,36 +73,27 @@ def open_deadlines(tasks: Sequence[VisitTask], names: dict[int, str], actor: Any
     tasks = [t for t in tasks if t.owner_id is not None]
     if not tasks:
         return
-    warn_minutes, chain = _policy(DEADLINE_KIND)
     now = timezone.now()
     rows = []
     for task in tasks:
         due_at = due_moment(task.due_date)
-        row = Deadline(
-            kind=DEADLINE_KIND,
-            title=deadline_title(task, names.get(task.client_id, "")),
-            owner_id=task.owner_id,
-            client_id=task.client_id,
-            subject_type=VisitTask._meta.label_lower,
-            subject_id=str(task.pk),
-            link=task_link(task),
-            starts_at=min(now, due_at),
-            due_at=due_at,
-            warn_at=due_at - dt.timedelta(minutes=warn_minutes) if warn_minutes else None,
-            escalation=chain,
+        rows.append(
+            new_deadline(
+                kind=DEADLINE_KIND,
+                title=deadline_title(task, names.get(task.client_id, "")),
+                owner_id=task.owner_id,
+                client_id=task.client_id,
+                subject_type=VisitTask._meta.label_lower,
+                subject_id=str(task.pk),
+                link=task_link(task),
+                starts_at=min(now, due_at),
+                due_at=due_at,
+            )
         )
-        row.next_escalation_at = _step_time(row, 0)
-        rows.append(row)
-    created = Deadline.objects.bulk_create(rows)
+    created = save_deadlines(rows, actor=actor)
     for task, row in zip(tasks, created, strict=True):
         task.deadline_id = row.pk
     VisitTask.objects.bulk_update(tasks, ["deadline"])
-    audit.record_all(
-        [
-            audit.entry(actor=actor, action="deadline.open", instance=d, after=audit.snapshot(d))
-            for d in created
-        ]
-    )
 
 
 def owners_for(client_ids: Iterable[int] | None) -> tuple[dict[int, int], int | None]:
