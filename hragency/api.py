@@ -8,11 +8,17 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
+from hragency.agents.api import router as agents_router
+from hragency.analytics.api import router as analytics_router
+from hragency.annuity.api import router as annuity_router
+from hragency.archives.api import router as archives_router
 from hragency.billing.api import router as billing_router
 from hragency.billing.api_funds import router as funds_router
+from hragency.claims.api import router as claims_router
 from hragency.clients.api import router as clients_router
 from hragency.core.api_imports import router as imports_router
 from hragency.core.errors import InvalidFields, ServiceError
+from hragency.disputes.api import router as disputes_router
 from hragency.employees.api import router as employees_router
 from hragency.insurance.api import router as insurance_router
 from hragency.insurance.api_adjustments import router as adjustments_router
@@ -25,11 +31,16 @@ from hragency.payroll.api_bases import router as payroll_bases_router
 from hragency.payroll.api_calc import router as payroll_calc_router
 from hragency.payroll.api_outputs import router as payroll_outputs_router
 from hragency.payroll.api_setup import router as payroll_setup_router
+from hragency.recruitment.api import router as recruitment_router
+from hragency.reports.api import router as reports_router
 from hragency.servicedesk.api import router as desk_router
 from hragency.servicedesk.api_care import router as desk_care_router
 from hragency.servicedesk.api_inbound import router as desk_inbound_router
+from hragency.training.api import router as training_router
 from hragency.visits.api import router as visits_router
 from hragency.visits.api_rules import router as visits_rules_router
+from hragency.workforce.api import router as workforce_router
+from hragency.workforce.api_calc import router as erlang_calc_router
 
 api = NinjaAPI(
     title="人力资源服务平台 API",
@@ -59,6 +70,17 @@ api.add_router("/desk", desk_care_router)
 api.add_router("/desk/inbound", desk_inbound_router)
 api.add_router("/visits", visits_router)
 api.add_router("/visits", visits_rules_router)
+api.add_router("/workforce", workforce_router)
+api.add_router("/agents", agents_router)
+api.add_router("/claims", claims_router)
+api.add_router("/annuity", annuity_router)
+api.add_router("/recruitment", recruitment_router)
+api.add_router("/training", training_router)
+api.add_router("/disputes", disputes_router)
+api.add_router("/archives", archives_router)
+api.add_router("/reports", reports_router)
+api.add_router("/analytics", analytics_router)
+api.add_router("/calc", erlang_calc_router)
 
 
 @api.exception_handler(ServiceError)

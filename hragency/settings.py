@@ -73,6 +73,16 @@ INSTALLED_APPS = [
     "hragency.knowledge",
     "hragency.servicedesk",
     "hragency.visits",
+    "hragency.workforce",
+    "hragency.agents",
+    "hragency.claims",
+    "hragency.annuity",
+    "hragency.recruitment",
+    "hragency.training",
+    "hragency.disputes",
+    "hragency.archives",
+    "hragency.reports",
+    "hragency.analytics",
 ]
 
 MIDDLEWARE = [

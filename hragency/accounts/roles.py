@@ -251,6 +251,33 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 
+# Apps from issue 7 on say which roles get their permissions in their own permissions.py
+# (ROLE_GRANTS, keyed by role value), so that a new app needs no edit here.
+GRANT_MODULES = [
+    "hragency.workforce.permissions",
+    "hragency.agents.permissions",
+    "hragency.claims.permissions",
+    "hragency.annuity.permissions",
+    "hragency.recruitment.permissions",
+    "hragency.training.permissions",
+    "hragency.disputes.permissions",
+    "hragency.archives.permissions",
+    "hragency.reports.permissions",
+    "hragency.analytics.permissions",
+]
+
+
+def _merge_grants() -> None:
+    import importlib
+
+    for module in GRANT_MODULES:
+        grants: dict[str, list[str]] = importlib.import_module(module).ROLE_GRANTS
+        for role, perms in grants.items():
+            ROLE_PERMISSIONS[Role(role)].extend(p for p in perms if p not in ROLE_PERMISSIONS[role])
+
+
+_merge_grants()
+
 STAFF_ROLES = [r for r in Role if r not in (Role.CLIENT_HR, Role.EMPLOYEE)]
 
 

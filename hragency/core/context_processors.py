@@ -7,6 +7,25 @@ from django.urls import reverse
 
 from hragency.accounts.roles import ROLE_LABELS
 
+# Sections whose entries come from the apps' own menu.py (``entries(user)``): a section shows
+# when one of its apps gives the user an entry. Label, URL prefix, modules.
+MENU_SECTIONS: list[tuple[str, str, list[str]]] = [
+    ("呼叫中心", "/workforce/", ["hragency.workforce.menu", "hragency.agents.menu"]),
+    (
+        "外包服务",
+        "/services/",
+        [
+            "hragency.claims.menu",
+            "hragency.annuity.menu",
+            "hragency.recruitment.menu",
+            "hragency.training.menu",
+            "hragency.disputes.menu",
+            "hragency.archives.menu",
+        ],
+    ),
+    ("报表", "/reports/", ["hragency.reports.menu", "hragency.analytics.menu"]),
+]
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
@@ -68,6 +87,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         payroll.append({"label": "个税计算器", "url": reverse("payroll:iit_calculator")})
     if payroll:
         items.append({"label": "薪酬", "url": "/payroll/", "children": payroll})
+    items.extend(_app_sections(user))
     from hragency.core.imports.base import importable_kinds
 
     if importable_kinds(user):
@@ -98,6 +118,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "user_role_label": role_label or dict(ROLE_LABELS).get(user.kind, ""),
         "calendar_warnings": calendar_warnings() if user.is_administrator else [],
     }
+
+
+def _app_sections(user: Any) -> list[dict[str, Any]]:
+    import importlib
+
+    sections = []
+    for label, url, modules in MENU_SECTIONS:
+        children = [e for m in modules for e in importlib.import_module(m).entries(user)]
+        if children:
+            sections.append({"label": label, "url": url, "children": children})
+    return sections
 
 
 def _service_desk_menu(user: Any) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ print the logins when the demo agency already exists."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 from typing import Any
 
@@ -62,6 +63,23 @@ GIVEN = [
     "海燕",
 ]
 REGIONS = {"上海": "310115", "北京": "110105", "深圳": "440305", "杭州": "330106", "成都": "510107"}
+
+# Apps from issue 7 on seed through their own demo.seed_demo, in this order.
+DEMO_MODULES = [
+    f"hragency.{app}.demo"
+    for app in (
+        "workforce",
+        "agents",
+        "claims",
+        "annuity",
+        "recruitment",
+        "training",
+        "disputes",
+        "archives",
+        "reports",
+        "analytics",
+    )
+]
 
 # username, display name, role, department
 STAFF = [
@@ -218,6 +236,10 @@ class Command(BaseCommand):
         seed_knowledge(users=users)
         seed_desk(clients=clients, users=users, rng=rng)
         seed_visits(clients=clients, users=users, rng=rng, today=today)
+        for module in DEMO_MODULES:
+            importlib.import_module(module).seed_demo(
+                clients=clients, users=users, rng=rng, today=today
+            )
 
         open_deadline(
             kind="si.cutoff",

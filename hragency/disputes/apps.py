@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DisputesConfig(AppConfig):
+    name = "hragency.disputes"
+    label = "disputes"
+    verbose_name = "劳动争议"

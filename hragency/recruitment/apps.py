@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RecruitmentConfig(AppConfig):
+    name = "hragency.recruitment"
+    label = "recruitment"
+    verbose_name = "招聘外包"
