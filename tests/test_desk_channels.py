@@ -194,13 +194,40 @@ def test_it_matches_the_client_by_email_and_otherwise_leaves_it_to_triage(
     by_contact = client_of("e1", {"email": "ZHAO@jia.cn"})
     assert (by_contact.client, by_contact.contact) == (cast.client_a, contact)
     assert client_of("e2", {"email": "hr@yi.cn"}).client == cast.client_b
-    # Phones are encrypted without a blind index: not matched.
+    # An unknown phone is left to triage.
     by_phone = client_of("e3", {"phone": "13800001111"})
     assert by_phone.client is None and by_phone.first_owner is None
     unknown = client_of("e4", {"client_number": "KH99999"})
     assert unknown.client is None and "客户编号 KH99999 不存在" in unknown.description
     Contact.objects.create(client=cast.client_b, name="同名", email="zhao@jia.cn")
     shared = client_of("e5", {"email": "zhao@jia.cn"})
+    assert shared.client is None and "对应多个客户" in shared.description
+
+
+@pytest.mark.django_db
+def test_it_matches_the_client_by_the_contacts_phone_whatever_its_format(
+    cast: Cast, wecom: Any
+) -> None:
+    _, secret = wecom
+    contact = Contact.objects.create(client=cast.client_a, name="钱出纳", phone="138 0000 2222")
+
+    def ticket_for(message_id: str, phone: str) -> Ticket:
+        response = _post(
+            "wecom", {"message_id": message_id, "text": "咨询", "sender": {"phone": phone}}, secret
+        )
+        return Ticket.objects.get(number=response.json()["ticket"])
+
+    for n, phone in enumerate(["13800002222", "+86 138-0000-2222", "008613800002222"]):
+        ticket = ticket_for(f"p{n}", phone)
+        assert (ticket.client, ticket.contact) == (cast.client_a, contact)
+    # The index follows a changed phone.
+    contact.phone = "13900003333"
+    contact.save()
+    assert ticket_for("p3", "13800002222").client is None
+    assert ticket_for("p4", "13900003333").client == cast.client_a
+    # A phone two clients share goes to triage, saying why.
+    Contact.objects.create(client=cast.client_b, name="共用", phone="13900003333")
+    shared = ticket_for("p5", "139 0000 3333")
     assert shared.client is None and "对应多个客户" in shared.description
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from hragency.core.crypto import EncryptedTextField
+from hragency.core.crypto import BlindIndexField, EncryptedTextField
 from hragency.domain.masking import mask_phone
 
 
@@ -136,6 +136,8 @@ class Contact(models.Model):
     name = models.CharField("姓名", max_length=60)
     title = models.CharField("职务", max_length=60, blank=True)
     phone = EncryptedTextField("电话", blank=True)
+    # Lets a gateway message be matched to its client by the sender's phone.
+    phone_index = BlindIndexField(source="phone", normalizer="phone")
     email = models.EmailField("电子邮箱", blank=True)
     is_primary = models.BooleanField("主要联系人", default=False)
     note = models.CharField("备注", max_length=200, blank=True)

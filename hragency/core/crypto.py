@@ -64,6 +64,22 @@ def normalize_identifier(value: str) -> str:
     return "".join(value.split()).upper()
 
 
+def normalize_phone(value: str) -> str:
+    """Phones compare by their digits, without the country code: "+86 138-0000-1111",
+    "008613800001111" and "13800001111" are one number."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
+            return digits[len(prefix) :]
+    return digits
+
+
+NORMALIZERS: dict[str, Callable[[str], str]] = {
+    "identifier": normalize_identifier,
+    "phone": normalize_phone,
+}
+
+
 def blind_index(value: str, normalize: Callable[[str], str] = normalize_identifier) -> str:
     key = _keys(settings.FIELD_ENCRYPTION_KEY)[1]
     return hmac.new(key, normalize(value).encode(), hashlib.sha256).hexdigest()
@@ -93,8 +109,11 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     """Keyed hash of another (encrypted) field on the same model, kept in step on save."""
 
-    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, source: str = "", normalizer: str = "identifier", **kwargs: Any
+    ) -> None:
         self.source = source
+        self.normalizer = normalizer
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("editable", False)
         kwargs.setdefault("blank", True)
@@ -104,10 +123,12 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
+        if self.normalizer != "identifier":
+            kwargs["normalizer"] = self.normalizer
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         plain = getattr(model_instance, self.source) or ""
-        value = blind_index(plain) if plain else ""
+        value = blind_index(plain, NORMALIZERS[self.normalizer]) if plain else ""
         setattr(model_instance, self.attname, value)
         return value

@@ -3,11 +3,10 @@ the idempotency claim on `InboundMessage`, and matching a sender to a client.
 
 Client matching. A client number (KH…) sent by a gateway wins. Otherwise the sender's e-mail
 address is compared (case-insensitively) with the clients' contacts (`clients.Contact.email`)
-and their HR users (`accounts.User.email`, kind 企业HR, active). A sender's **phone is not
-matched**: `Contact.phone` is an `EncryptedTextField` without a blind index, so it cannot be
-looked up; the phone is kept on the ticket (`contact_phone`) for the rep. An address that
-belongs to more than one client matches none: the message goes to triage (未归属来件) rather
-than to a guessed client.
+and their HR users (`accounts.User.email`, kind 企业HR, active). Then the sender's phone is
+compared with the contacts' phones through their blind index (`Contact.phone_index`, digits
+only, without +86). An address or phone that belongs to more than one client matches none:
+the message goes to triage (未归属来件) rather than to a guessed client.
 """
 
 from __future__ import annotations
@@ -110,8 +109,26 @@ def match_by_email(address: str) -> ClientMatch:
     return ClientMatch(client, contact)
 
 
-def match_sender(*, client_number: str = "", email: str = "") -> ClientMatch:
-    """Client number first, then the e-mail address; phones are not matched (see module)."""
+def match_by_phone(phone: str) -> ClientMatch:
+    """The one client with a contact at this phone; none if unknown or shared."""
+    from hragency.core.crypto import blind_index, normalize_phone
+
+    if len(normalize_phone(phone)) < 7:
+        return ClientMatch(None, None)
+    contacts = list(
+        Contact.objects.filter(phone_index=blind_index(phone, normalize_phone)).select_related(
+            "client"
+        )
+    )
+    client_ids = {c.client_id for c in contacts}
+    if len(client_ids) != 1:
+        note = f"电话 {phone.strip()} 对应多个客户，请人工归属" if len(client_ids) > 1 else ""
+        return ClientMatch(None, None, note)
+    return ClientMatch(contacts[0].client, contacts[0])
+
+
+def match_sender(*, client_number: str = "", email: str = "", phone: str = "") -> ClientMatch:
+    """Client number first, then the e-mail address, then the phone (see module)."""
     notes = []
     if client_number.strip():
         client = match_by_number(client_number)
@@ -125,6 +142,11 @@ def match_sender(*, client_number: str = "", email: str = "") -> ClientMatch:
         return by_mail
     if by_mail.note:
         notes.append(by_mail.note)
+    by_phone = match_by_phone(phone)
+    if by_phone.client is not None:
+        return by_phone
+    if by_phone.note:
+        notes.append(by_phone.note)
     return ClientMatch(None, None, "；".join(notes))
 
 

@@ -160,7 +160,11 @@ def receive_gateway_message(
             now=now,
         )
         return settle(inbound, result=InboundResult("joined", ticket, event))
-    match = match_sender(client_number=message.client_number, email=message.sender_email)
+    match = match_sender(
+        client_number=message.client_number,
+        email=message.sender_email,
+        phone=message.sender_phone,
+    )
     description = f"{body}\n\n（{match.note}）" if match.note else body
     ticket = intake.open_ticket(
         actor=None,
