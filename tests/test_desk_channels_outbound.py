@@ -126,3 +126,56 @@ def test_it_logs_a_failed_send_and_lets_a_later_call_retry(
     assert reply.message_id == ""
     assert "答复邮件发送失败" in caplog.text
     assert not AuditLog.objects.filter(action="servicedesk.reply_delivered").exists()
+
+
+@pytest.mark.django_db
+def test_it_retries_a_failed_reply_later_and_only_within_a_day(
+    cast: Cast, desk: None, settings: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hragency.servicedesk.channels.outbound import retry_undelivered
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+    ticket = receive_mail(FIRST, source="test").ticket
+    assert ticket is not None
+    now = timezone.now()
+    failed = _reply(ticket, cast.rep_a, "第一次答复")
+    stale = _reply(ticket, cast.rep_a, "两天前的答复")
+    TicketEvent.objects.filter(pk=failed.pk).update(created_at=now - dt.timedelta(minutes=10))
+    TicketEvent.objects.filter(pk=stale.pk).update(created_at=now - dt.timedelta(days=2))
+    deliver_by_id(failed.pk)  # the server is down: nothing sent, the claim released
+    failed.refresh_from_db()
+    assert failed.message_id == ""
+
+    # The server comes back on the same port.
+    received: list[Any] = []
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(envelope.content)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=closed_port)
+    controller.start()
+    try:
+        assert retry_undelivered(now=now) == 1  # the two-day-old reply is left alone
+        assert retry_undelivered(now=now) == 0  # sent once, not again
+    finally:
+        controller.stop()
+    failed.refresh_from_db()
+    assert failed.message_id.startswith("<") and len(received) == 1
+    import email
+    import email.policy
+
+    sent = email.message_from_bytes(received[0], policy=email.policy.default)
+    assert "第一次答复" in sent.get_body().get_content()  # type: ignore[union-attr]
+    stale.refresh_from_db()
+    assert stale.message_id == ""

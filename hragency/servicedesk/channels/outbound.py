@@ -14,17 +14,20 @@
 - Otherwise nothing is sent (the reply is on the portal).
 
 Sending twice is prevented by claiming the event's ``message_id`` before sending (a second
-call finds it set). Failures are logged, never raised into the caller; a failed e-mail
-releases the claim so a later call may retry.
+call finds it set). Failures are logged, never raised into the caller; a failed send
+releases the claim, and `retry_undelivered` (every five minutes, Huey) tries such replies
+again for a day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hragency.core import audit
@@ -185,3 +188,33 @@ def deliver_by_id(event_id: int) -> None:
             _send_mail(ticket, event, to)
     except Exception:
         logger.exception("答复投递失败（记录 %s）", event_id)
+
+
+RETRY_FOR = dt.timedelta(days=1)
+RETRY_AFTER = dt.timedelta(minutes=2)  # leave the first, after-commit attempt alone
+RETRY_BATCH = 200
+
+
+def retry_undelivered(*, now: dt.datetime | None = None) -> int:
+    """Try again the client-visible replies of the last day that were not sent (their send
+    failed and released the claim) and have somewhere to go. Returns how many were tried."""
+    now = now or timezone.now()
+    pending = list(
+        TicketEvent.objects.filter(
+            kind=TicketEvent.Kind.REPLY,
+            visible_to_client=True,
+            message_id="",
+            created_at__gte=now - RETRY_FOR,
+            created_at__lte=now - RETRY_AFTER,
+        )
+        .filter(
+            Q(ticket__channel__in=GATEWAY_CHANNELS, ticket__external_thread__gt="")
+            | Q(ticket__contact_email__gt="")
+            | Q(ticket__contact__email__gt="")
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:RETRY_BATCH]
+    )
+    for event_id in pending:
+        deliver_by_id(event_id)
+    return len(pending)

@@ -11,10 +11,11 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from hragency.servicedesk.channels.imap import PollResult, poll_imap
+from hragency.servicedesk.channels.outbound import retry_undelivered
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["poll_desk_imap_every_minute"]
+__all__ = ["poll_desk_imap_every_minute", "retry_desk_replies"]
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -28,3 +29,9 @@ def poll_desk_imap_every_minute() -> PollResult | None:
     except Exception:
         logger.exception("轮询服务台邮箱失败")
         return None
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("desk-retry-replies")
+def retry_desk_replies() -> int:
+    return retry_undelivered()
