@@ -232,6 +232,18 @@ def test_it_matches_the_client_by_the_contacts_phone_whatever_its_format(
 
 
 @pytest.mark.django_db
+def test_it_refuses_a_callback_that_is_not_http(cast: Cast, wecom: Any) -> None:
+    with pytest.raises(CommandError, match="http"):
+        call_command("desk_gateway", "callback", "wecom", "--url", "ftp://gw.example/cb")
+    with pytest.raises(CommandError, match="--url"):
+        call_command("desk_gateway", "callback", "wecom")
+    out = io.StringIO()
+    call_command("desk_gateway", "list", stdout=out)
+    assert "未设回调" in out.getvalue()
+    assert not AuditLog.objects.filter(action="servicedesk.gateway_callback").exists()
+
+
+@pytest.mark.django_db
 def test_it_lists_attachments_by_name(cast: Cast, wecom: Any) -> None:
     _, secret = wecom
     payload = {
@@ -354,7 +366,11 @@ def test_it_posts_replies_to_the_gateway_callback_signed(
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.DESK_GATEWAY_BACKEND = "hragency.servicedesk.channels.gateways.HttpBackend"
-    settings.DESK_GATEWAY_CALLBACKS = {"wecom": f"http://127.0.0.1:{server.server_address[1]}/cb"}
+    settings.DESK_GATEWAY_CALLBACKS = {"wecom": "http://127.0.0.1:9/the-setting-is-only-a-fallback"}
+    out = io.StringIO()
+    url = f"http://127.0.0.1:{server.server_address[1]}/cb"
+    call_command("desk_gateway", "callback", "wecom", "--url", url, stdout=out)
+    assert url in out.getvalue()
     try:
         data = _post("wecom", {"message_id": "h1", "conversation_id": "g1", "text": "问"}, secret)
         ticket = Ticket.objects.get(number=data.json()["ticket"])

@@ -80,7 +80,7 @@ class GatewayForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Gateway
-        fields = ("code", "name", "channel", "secret", "active")
+        fields = ("code", "name", "channel", "secret", "active", "callback_url")
 
     def clean_secret(self) -> str:
         value = self.cleaned_data.get("secret", "")
@@ -94,7 +94,7 @@ class GatewayForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Gateway)
 class GatewayAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = GatewayForm
-    list_display = ("code", "name", "channel", "active")
+    list_display = ("code", "name", "channel", "active", "callback_url")
 
 
 @admin.register(Ticket)

@@ -320,6 +320,7 @@ class Gateway(models.Model):
     channel = models.CharField("渠道", max_length=12, choices=Channel.choices)
     secret = EncryptedTextField("签名密钥")
     active = models.BooleanField("启用", default=True)
+    callback_url = models.URLField("回调地址", blank=True, help_text="答复经此地址发回网关")
 
     class Meta:
         verbose_name = "消息网关"

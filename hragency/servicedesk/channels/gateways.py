@@ -3,9 +3,10 @@ through one.
 
 Sending is pluggable: ``DESK_GATEWAY_BACKEND`` names a class with ``send(message)``; the
 default ``LoggingBackend`` logs the message and keeps it in ``LoggingBackend.sent`` (in this
-process). ``HttpBackend`` POSTs the message as JSON to the gateway's callback URL from
-``DESK_GATEWAY_CALLBACKS`` (``{"wecom": "https://…"}``), signed exactly like the webhook
-(``X-Timestamp``, ``X-Signature: sha256=HMAC(secret, timestamp + "." + body)``).
+process). ``HttpBackend`` POSTs the message as JSON to the gateway's callback URL
+(``Gateway.callback_url``, set with ``hragency desk-gateway callback CODE --url …``; the
+setting ``DESK_GATEWAY_CALLBACKS = {"wecom": "https://…"}`` is the fallback), signed exactly
+like the webhook (``X-Timestamp``, ``X-Signature: sha256=HMAC(secret, timestamp + "." + body)``).
 """
 
 from __future__ import annotations
@@ -47,12 +48,27 @@ def _audit_view(gateway: Gateway) -> dict[str, Any]:
         "name": gateway.name,
         "channel": gateway.channel,
         "active": gateway.active,
+        "callback_url": gateway.callback_url,
     }
 
 
+def _check_callback(url: str) -> str:
+    url = url.strip()
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise InvalidFields(
+            [FieldError("callback_url", "回调地址", "应以 http:// 或 https:// 开头")]
+        )
+    if len(url) > 200:
+        raise InvalidFields([FieldError("callback_url", "回调地址", "最多 200 个字符")])
+    return url
+
+
 @transaction.atomic
-def create_gateway(*, actor: Any, code: str, channel: str, name: str = "") -> tuple[Gateway, str]:
+def create_gateway(
+    *, actor: Any, code: str, channel: str, name: str = "", callback_url: str = ""
+) -> tuple[Gateway, str]:
     """Register a gateway; returns it and its generated secret (shown once)."""
+    callback_url = _check_callback(callback_url)
     code = code.strip().lower()
     errors = []
     if not code or not all(ch.isalnum() or ch in "-_" for ch in code) or len(code) > 40:
@@ -70,6 +86,7 @@ def create_gateway(*, actor: Any, code: str, channel: str, name: str = "") -> tu
         name=name.strip() or f"{Channel(channel).label}网关",
         channel=channel,
         secret=secret,
+        callback_url=callback_url,
     )
     audit.record(
         actor=actor, action="servicedesk.gateway_add", instance=gateway, after=_audit_view(gateway)
@@ -111,6 +128,26 @@ def set_active(*, actor: Any, code: str, active: bool) -> Gateway:
     return gateway
 
 
+@transaction.atomic
+def set_callback(*, actor: Any, code: str, url: str) -> Gateway:
+    """Where replies to this gateway's tickets are posted ("" clears it)."""
+    url = _check_callback(url)
+    gateway = Gateway.objects.select_for_update().filter(code=code).first()
+    if gateway is None:
+        raise ServiceError(f"网关 {code} 不存在")
+    before = _audit_view(gateway)
+    gateway.callback_url = url
+    gateway.save(update_fields=["callback_url"])
+    audit.record(
+        actor=actor,
+        action="servicedesk.gateway_callback",
+        instance=gateway,
+        before=before,
+        after=_audit_view(gateway),
+    )
+    return gateway
+
+
 @dataclass(frozen=True)
 class OutboundMessage:
     """A reply to send through a gateway."""
@@ -144,11 +181,11 @@ class HttpBackend:
     def send(self, message: OutboundMessage) -> None:
         from hragency.servicedesk.channels.webhook import sign
 
+        gateway = Gateway.objects.get(code=message.gateway)
         urls: dict[str, str] = getattr(settings, "DESK_GATEWAY_CALLBACKS", {}) or {}
-        url = urls.get(message.gateway, "")
+        url = gateway.callback_url or urls.get(message.gateway, "")
         if not url:
             raise ServiceError(f"网关 {message.gateway} 未配置回调地址")
-        gateway = Gateway.objects.get(code=message.gateway)
         body = json.dumps(asdict(message), ensure_ascii=False).encode()
         timestamp = str(int(time.time()))
         request = urllib.request.Request(
