@@ -5,6 +5,8 @@
   client's items fit; the item by name or code; 0 removes the month's amount.
 - ``payroll_salaries`` (定薪): a standing amount of a fixed or performance item from a month.
 - ``payroll_deductions`` (专项附加扣除): one declaration per row (``importers_deductions``).
+- ``payroll_opening`` (个税期初累计): year-to-date figures of a payroll taken over mid-year
+  (``importers_opening``).
 
 Each row is parsed by ``payroll.forms``, the same rules as the screens and the API. Per chunk,
 with a fixed number of queries: the people by ID number (blind index) within the client, the
@@ -58,12 +60,13 @@ _EXAMPLE_ID = make_id_number(
 
 
 def register_importers() -> None:
-    """Make the four kinds available to the pipeline (call from ``PayrollConfig.ready``)."""
+    """Make the five kinds available to the pipeline (call from ``PayrollConfig.ready``)."""
     for kind, path in (
         ("payroll_attendance", "importers.AttendanceImporter"),
         ("payroll_amounts", "importers.MonthlyAmountImporter"),
         ("payroll_salaries", "importers.SalaryImporter"),
         ("payroll_deductions", "importers_deductions.DeductionImporter"),
+        ("payroll_opening", "importers_opening.OpeningBalanceImporter"),
     ):
         register(kind, f"hragency.payroll.{path}")
 

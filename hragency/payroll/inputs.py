@@ -26,6 +26,7 @@ from hragency.insurance.totals import person_totals
 from hragency.payroll.models import (
     Attendance,
     MonthlyAmount,
+    OpeningBalance,
     PayrollLine,
     PayrollRun,
     PayrollSettings,
@@ -204,7 +205,8 @@ def _lines_of_runs(runs_where: str, params: list[Any], extra: str = "") -> tuple
 
 
 def _prior(client_ids: Sequence[int], period: Period, people: pl.Series) -> pl.DataFrame:
-    """Each person's latest line of the year before this month, at these clients.
+    """Each person's latest line of the year before this month, at these clients; for someone
+    without one, their opening balance (期初累计) through an earlier month of the year.
 
     Most people were paid last month, so last month's runs are read first; the others' latest
     earlier line of the year (a month without pay) is looked up for them alone."""
@@ -217,22 +219,52 @@ def _prior(client_ids: Sequence[int], period: Period, people: pl.Series) -> pl.D
         _PRIOR_SCHEMA,
     )
     missing = people.filter(~people.is_in(last_month["person_id"].implode()))
-    if missing.is_empty() or previous.month == 1:
+    if missing.is_empty():
         return last_month
-    earlier_runs = f"{clients} AND r.period >= %s AND r.period < %s"
-    params: list[Any] = [*client_ids, dt.date(period.year, 1, 1), previous.first_day]
-    if is_postgres():
-        array = "{" + ",".join(map(str, missing.to_list())) + "}"
-        sql, params = _lines_of_runs(
-            earlier_runs, [*params, array], " AND l.person_id = ANY(%s::bigint[])"
-        )
-        earlier = read_frame(sql, params, _PRIOR_SCHEMA)
-    else:
-        earlier = read_frame(*_lines_of_runs(earlier_runs, params), _PRIOR_SCHEMA).filter(
-            pl.col("person_id").is_in(missing.implode())
-        )
-    latest = earlier.sort("prior_period").group_by("person_id").last()
-    return pl.concat([last_month, latest.select(last_month.columns)])
+    found = last_month
+    if previous.month > 1:
+        earlier_runs = f"{clients} AND r.period >= %s AND r.period < %s"
+        params: list[Any] = [*client_ids, dt.date(period.year, 1, 1), previous.first_day]
+        if is_postgres():
+            array = "{" + ",".join(map(str, missing.to_list())) + "}"
+            sql, params = _lines_of_runs(
+                earlier_runs, [*params, array], " AND l.person_id = ANY(%s::bigint[])"
+            )
+            earlier = read_frame(sql, params, _PRIOR_SCHEMA)
+        else:
+            earlier = read_frame(*_lines_of_runs(earlier_runs, params), _PRIOR_SCHEMA).filter(
+                pl.col("person_id").is_in(missing.implode())
+            )
+        latest = earlier.sort("prior_period").group_by("person_id").last()
+        found = pl.concat([last_month, latest.select(last_month.columns)])
+        missing = missing.filter(~missing.is_in(found["person_id"].implode()))
+        if missing.is_empty():
+            return found
+    return pl.concat([found, _openings(client_ids, period, missing)])
+
+
+def _openings(client_ids: Sequence[int], period: Period, people: pl.Series) -> pl.DataFrame:
+    """Opening balances of the year through a month before this one, as prior lines."""
+    rows = OpeningBalance.objects.filter(
+        client_id__in=client_ids,
+        year=period.year,
+        through_month__lt=period.first_day,
+    ).values_list(
+        "person_id",
+        "through_month",
+        "cum_income_fen",
+        "cum_tax_free_fen",
+        "cum_special_fen",
+        "cum_other_fen",
+        "cum_withheld_fen",
+        "bonus_used",
+    )
+    # Filtered here, not with an IN list: in a takeover's first month that is everyone.
+    return pl.DataFrame(
+        [(r[0], r[1].isoformat(), *r[2:7], 1 if r[7] else 0) for r in rows],
+        schema=_PRIOR_SCHEMA,
+        orient="row",
+    ).filter(pl.col("person_id").is_in(people.implode()))
 
 
 def _low_income_last_year(client_ids: Sequence[int], period: Period) -> set[int]:

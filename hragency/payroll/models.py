@@ -296,6 +296,47 @@ class TaxYearOption(models.Model):
         return f"{self.person_id} {self.year}"
 
 
+class OpeningBalance(models.Model):
+    """期初累计: a person's year-to-date figures from before this system ran the client's payroll
+    (the client, the withholding agent, paid and withheld itself until ``through_month``). The
+    first month calculated here continues from them as if they were the previous line; once a
+    line exists, lines win. Standard and special additional deductions are not carried: they are
+    recomputed from the hire month and the declarations on file (``payroll.calculate``)."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "导入"
+        MANUAL = "manual", "手工"
+
+    client = models.ForeignKey(
+        "clients.Client", verbose_name="客户", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "employees.InsuredPerson", verbose_name="人员", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("纳税年度")
+    through_month = models.DateField("截至月份", help_text="该月及以前由原方式发放和预扣")
+    cum_income_fen = models.BigIntegerField("累计收入（分）", default=0)
+    cum_tax_free_fen = models.BigIntegerField("累计免税收入（分）", default=0)
+    cum_special_fen = models.BigIntegerField("累计专项扣除（分）", default=0)
+    cum_other_fen = models.BigIntegerField("累计依法确定的其他扣除（分）", default=0)
+    cum_withheld_fen = models.BigIntegerField("累计已预缴税额（分）", default=0)
+    bonus_used = models.BooleanField("本年已单独计税年终奖", default=False)
+    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.IMPORT)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    SCOPE_CLIENT_FIELD = "client"
+    SCOPE_PERSON_FIELD = "person"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期初累计"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="payroll_opening_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year} 期初累计"
+
+
 class PayrollRun(models.Model):
     """One client's payroll for one month (工资表, ``GZ…``): 草稿 → 待审核 → 已审核 → 已发放."""
 
