@@ -172,3 +172,20 @@ def test_it_keeps_the_pending_totp_secret_across_reloads(cast: Cast) -> None:
     assert secret in http.get("/accounts/otp/setup/").content.decode()
     assert User.objects.get(username="newadmin2").totp_secret == secret
     assert AuditLog.objects.filter(action="accounts.totp_setup_started").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_role_permission_that_no_model_declares(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    from hragency.accounts import roles
+
+    monkeypatch.setitem(roles.ROLE_PERMISSIONS, Role.TRAINER, ["training.no_such_permission"])
+    first = apps.get_app_config("accounts")
+    last = [a for a in apps.get_app_configs() if a.models_module is not None][-1]
+    roles.sync_roles(sender=first)  # an early app's signal: later apps may still add it
+    with pytest.raises(ImproperlyConfigured, match=r"training\.no_such_permission"):
+        roles.sync_roles(sender=last)

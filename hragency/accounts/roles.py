@@ -281,9 +281,10 @@ _merge_grants()
 STAFF_ROLES = [r for r in Role if r not in (Role.CLIENT_HR, Role.EMPLOYEE)]
 
 
-def sync_roles(**_: Any) -> None:
+def sync_roles(**kwargs: Any) -> None:
     """Create or update one group per role with exactly its permissions (idempotent)."""
     from django.contrib.auth.models import Group, Permission
+    from django.core.exceptions import ImproperlyConfigured
 
     wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
     by_name: dict[str, Permission] = {}
@@ -292,7 +293,17 @@ def sync_roles(**_: Any) -> None:
         if key in wanted:
             by_name[key] = perm
     if len(by_name) < len(wanted):
-        return  # an earlier app's post_migrate; the last one has every permission
+        # An earlier app's post_migrate: the last one has every permission. If even the last
+        # lacks some, a role names a permission no model declares: say so, or every role
+        # would silently stay empty.
+        from django.apps import apps
+
+        sender = kwargs.get("sender")
+        last = [a for a in apps.get_app_configs() if a.models_module is not None][-1]
+        if sender is not None and sender.label == last.label:
+            missing = ", ".join(sorted(wanted - set(by_name)))
+            raise ImproperlyConfigured(f"ROLE_PERMISSIONS names unknown permissions: {missing}")
+        return
     for role, label in ROLE_LABELS.items():
         group, _created = Group.objects.get_or_create(name=label)
         group.permissions.set([by_name[p] for p in ROLE_PERMISSIONS[role]])

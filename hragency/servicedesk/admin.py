@@ -77,6 +77,12 @@ class GatewayForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.PasswordInput(render_value=False),
         help_text="留空则保留原密钥",
     )
+    callback_url = forms.URLField(
+        label="回调地址",
+        required=False,
+        assume_scheme="https",
+        help_text="答复经此地址发回网关；留空则用设置 DESK_GATEWAY_CALLBACKS",
+    )
 
     class Meta:
         model = Gateway
