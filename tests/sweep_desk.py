@@ -25,4 +25,24 @@ def _ticket(cast: Cast) -> Any:
     return cached
 
 
-PARAMS = {"ticket_id": lambda cast: str(_ticket(cast).pk)}
+def _attachment(cast: Cast) -> Any:
+    cached = getattr(cast, "_sweep_attachment", None)
+    if cached is None:
+        from hragency.servicedesk.channels.attachments import keep_files
+        from hragency.servicedesk.channels.mailparse import MailFile
+
+        ticket = _ticket(cast)
+        keep_files(
+            ticket=ticket,
+            event=ticket.events.order_by("pk").first(),
+            files=[MailFile("名单.pdf", "application/pdf", b"%PDF-1.4 sweep")],
+        )
+        cached = ticket.attachments.get()
+        cast._sweep_attachment = cached  # type: ignore[attr-defined]
+    return cached
+
+
+PARAMS = {
+    "ticket_id": lambda cast: str(_ticket(cast).pk),
+    "attachment_id": lambda cast: str(_attachment(cast).pk),
+}

@@ -90,8 +90,13 @@ def test_it_reads_quoted_printable_html_and_raw_8bit_headers(cast: Cast) -> None
     assert ticket.contact_name == "钱经理" and ticket.client is None  # unknown sender: triage
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.mark.django_db
-def test_it_prefers_plain_text_and_lists_attachments(cast: Cast, contact: Contact) -> None:
+def test_it_prefers_plain_text_and_keeps_attachments(cast: Cast, contact: Contact) -> None:
     boundary = "XYZ"
     filename = b64_word("社保清单.xlsx", "utf-8")
     body = (
@@ -106,7 +111,69 @@ def test_it_prefers_plain_text_and_lists_attachments(cast: Cast, contact: Contac
     raw = mail(subject="清单", body=body, content_type=f"multipart/mixed; boundary={boundary}")
     ticket = receive_mail(raw, source="test").ticket
     assert ticket is not None
-    assert ticket.description == "请见附件\n\n附件（未保存，请向客户索取）：社保清单.xlsx"
+    assert ticket.description == "请见附件"
+    [attachment] = ticket.attachments.all()
+    assert (attachment.original_name, attachment.size) == ("社保清单.xlsx", 3)
+    assert attachment.file.read() == b"\x00\x00\x00"
+    assert attachment.event == ticket.events.get(kind=TicketEvent.Kind.CREATED)
+    assert "社保清单" not in attachment.file.name  # stored under a random name
+
+
+def _mail_with_files(files: list[tuple[str, bytes]], *, message_id: str, subject: str) -> bytes:
+    parts = "--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n见附件\r\n"
+    for name, data in files:
+        encoded = base64.encodebytes(data).decode()
+        parts += (
+            f"--B\r\nContent-Type: application/pdf\r\n"
+            f'Content-Disposition: attachment; filename="{b64_word(name, "utf-8")}"\r\n'
+            f"Content-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n"
+        )
+    return mail(
+        subject=subject,
+        body=(parts + "--B--\r\n").encode(),
+        message_id=message_id,
+        content_type="multipart/mixed; boundary=B",
+    )
+
+
+@pytest.mark.django_db
+def test_it_serves_attachments_only_within_the_tickets_scope(cast: Cast, contact: Contact) -> None:
+    from django.test import Client as HttpClient
+
+    from hragency.servicedesk.channels import attachments
+
+    big = b"x" * (attachments.MAX_BYTES + 1)
+    raw = _mail_with_files(
+        [("合同.pdf", b"%PDF-1.4 ok"), ("扫描件.pdf", big)],
+        message_id="<f1@jia.cn>",
+        subject="合同",
+    )
+    ticket = receive_mail(raw, source="test").ticket
+    assert ticket is not None and ticket.client == cast.client_a
+    [kept] = ticket.attachments.all()
+    created = ticket.events.get(kind=TicketEvent.Kind.CREATED)
+    assert "附件未保存，请向客户索取：扫描件.pdf（超过 10 MB）" in created.body
+    url = f"/desk/tickets/{ticket.pk}/files/{kept.pk}/"
+
+    def get(user: Any) -> Any:
+        client = HttpClient()
+        if user is not None:
+            client.force_login(user)
+        return client.get(url)
+
+    for allowed in (cast.rep_a, cast.hr_a):
+        response = get(allowed)
+        assert response.status_code == 200
+        assert response.content == b"%PDF-1.4 ok"
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment;")
+    assert get(cast.rep_b).status_code == 404
+    assert get(cast.hr_b).status_code == 404
+    assert get(None).status_code == 302  # to the login page
+    # A client user may not fetch a file of a message they cannot see.
+    TicketEvent.objects.filter(pk=created.pk).update(visible_to_client=False)
+    assert get(cast.hr_a).status_code == 404
+    assert get(cast.rep_a).status_code == 200
 
 
 def test_it_strips_quoted_text_of_replies() -> None:

@@ -8,6 +8,8 @@ so the portal's progress view, the e-mail thread and the QA sample read the same
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -239,6 +241,43 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.get_kind_display()}"
+
+
+def _attachment_path(instance: TicketAttachment, filename: str) -> str:
+    # A random name under a private prefix (MEDIA_ROOT is never served by URL); the sender's
+    # file name is kept only as data.
+    extension = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+    if not extension.isalnum():
+        extension = "bin"
+    return f"private/desk/{instance.ticket_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class TicketAttachment(models.Model):
+    """A file a client sent with a message (an e-mail's attachments), kept with the ticket and
+    downloaded through the ticket's own scoping."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        TicketEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100, blank=True)
+    size = models.PositiveIntegerField("大小（字节）")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    SCOPE_CLIENT_FIELD = "client"
+
+    class Meta:
+        verbose_name = "工单附件"
+        verbose_name_plural = "工单附件"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class SlaPolicy(models.Model):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hragency.core.scoping import scope_queryset
-from hragency.servicedesk.models import Ticket, TicketEvent
+from hragency.servicedesk.models import Ticket, TicketAttachment, TicketEvent
 
 OPEN = [Ticket.Status.PENDING, Ticket.Status.IN_PROGRESS, Ticket.Status.WAITING]
 SOON_MINUTES = 60
@@ -52,10 +52,22 @@ def ticket_by_number(user: Any, number: str) -> Ticket | None:
 
 def events_for(user: Any, ticket: Ticket) -> QuerySet[TicketEvent]:
     """The ticket's events the user may read: all for staff, visible ones for the client."""
-    qs = ticket.events.select_related("actor", "to_user", "to_department")
+    qs = ticket.events.select_related("actor", "to_user", "to_department").prefetch_related(
+        "attachments"
+    )
     if not is_staff(user):
         qs = qs.filter(visible_to_client=True)
     return qs.order_by("created_at", "pk")
+
+
+def attachment_for(user: Any, ticket_id: int, attachment_id: int) -> TicketAttachment:
+    """A file of a ticket the user may read; a client user only a file sent with a message they
+    can see."""
+    ticket = ticket_for(user, ticket_id)
+    files = TicketAttachment.objects.filter(ticket=ticket)
+    if not is_staff(user):
+        files = files.filter(event__visible_to_client=True)
+    return get_object_or_404(files, pk=attachment_id)
 
 
 def with_list_columns(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:

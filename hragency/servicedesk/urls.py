@@ -9,6 +9,11 @@ urlpatterns = [
     path("new/", views.ticket_new, name="new"),
     path("suggest/", views.suggest_fragment, name="suggest"),
     path("tickets/<int:ticket_id>/", views.ticket_detail, name="detail"),
+    path(
+        "tickets/<int:ticket_id>/files/<int:attachment_id>/",
+        views_portal.attachment_download,
+        name="attachment",
+    ),
     *[
         path(f"tickets/<int:ticket_id>/{name}/", view, name=name.replace("-", "_"))
         for name, view in views.ACTIONS.items()

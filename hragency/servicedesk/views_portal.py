@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from hragency.clients.models import Client
@@ -19,7 +20,13 @@ from hragency.clients.views import submit
 from hragency.servicedesk import forms, services
 from hragency.servicedesk.intake import open_ticket, record_client_message
 from hragency.servicedesk.models import Channel, Ticket
-from hragency.servicedesk.queries import events_for, ticket_by_number, ticket_for, tickets_for
+from hragency.servicedesk.queries import (
+    attachment_for,
+    events_for,
+    ticket_by_number,
+    ticket_for,
+    tickets_for,
+)
 
 PAGE_SIZE = 20
 STEPS = [
@@ -155,3 +162,23 @@ def portal_lookup(request: HttpRequest) -> HttpResponse:
             return redirect("servicedesk:portal_detail", ticket.pk)
         messages.error(request, "未找到该工单")
     return render(request, "servicedesk/portal_lookup.html", {"number": number})
+
+
+@login_required
+def attachment_download(request: HttpRequest, ticket_id: int, attachment_id: int) -> HttpResponse:
+    """A file a client sent with a message: staff who see the ticket, and the client's own
+    users for the messages they can see; always a download, never a page."""
+    attachment = attachment_for(request.user, ticket_id, attachment_id)
+    try:
+        with attachment.file.open("rb") as handle:
+            content = handle.read()  # at most the 10 MB kept per file
+    except (FileNotFoundError, ValueError):
+        raise Http404("文件不存在") from None
+    response = HttpResponse(content, content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, attachment.original_name) or "attachment"
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -15,7 +15,8 @@ or by polling a mailbox (``desk-poll-imap``), goes through ``receive_mail``.
   another client's ticket; a stranger's mail opens a new ticket instead). A closed ticket is
   not reopened: a new ticket is opened whose description names the old number.
 - A new ticket: channel e-mail, client matched by the sender's address (``common``), subject
-  from the mail, the quoted part of a reply removed, attachments not kept but listed by name.
+  from the mail, the quoted part of a reply removed; attachments kept on the ticket with the
+  message (``attachments.keep_files``; over-size ones named in the text).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from hragency.core import audit
 from hragency.servicedesk import intake
+from hragency.servicedesk.channels.attachments import keep_files
 from hragency.servicedesk.channels.common import (
     InboundResult,
     claim,
@@ -92,9 +94,18 @@ def _thread_of(parsed: ParsedMail) -> tuple[Ticket | None, str]:
 
 def _body(parsed: ParsedMail) -> str:
     text = parsed.text.strip() or "（邮件正文为空）"
-    if parsed.attachments:
-        text += "\n\n附件（未保存，请向客户索取）：" + "、".join(parsed.attachments)
+    kept = {f.name for f in parsed.files}
+    lost = [name for name in parsed.attachments if name not in kept]
+    if lost:
+        text += "\n\n附件（未能读取，请向客户索取）：" + "、".join(lost)
     return text
+
+
+def _keep(ticket: Ticket, event: TicketEvent | None, parsed: ParsedMail) -> None:
+    refused = keep_files(ticket=ticket, event=event, files=parsed.files)
+    if refused and event is not None:
+        event.body += "\n\n附件未保存，请向客户索取：" + "、".join(refused)
+        event.save(update_fields=["body"])
 
 
 def _ignore(
@@ -144,6 +155,7 @@ def receive_mail(
             message_id=key,
             now=now,
         )
+        _keep(ticket, event, parsed)
         return settle(
             inbound,
             result=InboundResult("joined", ticket, event),
@@ -172,4 +184,5 @@ def receive_mail(
         now=now,
     )
     created = new.events.order_by("pk").first()
+    _keep(new, created, parsed)
     return settle(inbound, result=InboundResult("opened", new, created), outcome=f"{source}: 新建")

@@ -145,8 +145,18 @@ class ParsedMail:
     text: str
     references: list[str]
     attachments: list[str] = field(default_factory=list)
+    files: list[MailFile] = field(default_factory=list)
     auto_reason: str = ""  # why it is an auto-reply or bounce, "" for a person's mail
     is_reply: bool = False
+
+
+@dataclass(frozen=True)
+class MailFile:
+    """An attachment's name, declared type and bytes (kept on the ticket)."""
+
+    name: str
+    content_type: str
+    data: bytes
 
 
 _MSGID = re.compile(r"<[^<>\s]+>")
@@ -188,9 +198,10 @@ def _auto_reason(headers: dict[str, list[str]], sender: str, subject: str, ctype
     return ""
 
 
-def _body_and_attachments(message: Message) -> tuple[str, list[str]]:
+def _body_and_attachments(message: Message) -> tuple[str, list[str], list[MailFile]]:
     plain = html = None
     attachments: list[str] = []
+    files: list[MailFile] = []
     for part in message.walk():
         if part.is_multipart():
             continue
@@ -198,7 +209,11 @@ def _body_and_attachments(message: Message) -> tuple[str, list[str]]:
         filename = part.get_filename()
         ctype = part.get_content_type()
         if disposition == "attachment" or filename:
-            attachments.append(decode_header_value(filename) if filename else ctype)
+            name = decode_header_value(filename) if filename else ctype
+            attachments.append(name)
+            data = part.get_payload(decode=True)
+            if isinstance(data, bytes):
+                files.append(MailFile(name, ctype, data))
             continue
         if ctype not in ("text/plain", "text/html"):
             continue
@@ -216,7 +231,7 @@ def _body_and_attachments(message: Message) -> tuple[str, list[str]]:
         body = html_to_text(html)
     else:
         body = plain or ""
-    return body.replace("\r\n", "\n").strip(), attachments
+    return body.replace("\r\n", "\n").strip(), attachments, files
 
 
 def parse_mail(raw: bytes) -> ParsedMail:
@@ -243,7 +258,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
         " ".join(headers.get("in-reply-to", []) + headers.get("references", []))
     )
     message_ids = _MSGID.findall(" ".join(headers.get("message-id", [])))
-    text, attachments = _body_and_attachments(message)
+    text, attachments, files = _body_and_attachments(message)
     is_reply = bool(references) or bool(_REPLY_PREFIX.match(subject))
     if is_reply:
         text = strip_quoted(text)
@@ -256,6 +271,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
         text=text,
         references=references,
         attachments=attachments,
+        files=files,
         auto_reason=_auto_reason(headers, from_address, subject, message.get_content_type()),
         is_reply=is_reply,
     )
