@@ -5,3 +5,8 @@ class ArchivesConfig(AppConfig):
     name = "hragency.archives"
     label = "archives"
     verbose_name = "档案管理"
+
+    def ready(self) -> None:
+        from hragency.archives.timeline_labels import register
+
+        register()

@@ -5,3 +5,8 @@ class DisputesConfig(AppConfig):
     name = "hragency.disputes"
     label = "disputes"
     verbose_name = "劳动争议"
+
+    def ready(self) -> None:
+        from hragency.disputes.timeline_labels import register
+
+        register()
