@@ -67,7 +67,9 @@ def test_it_closes_the_month_and_settles_a_dispute(
     si.get_by_test_id("run-status").filter(has_text="已完成").wait_for()
     row = si.get_by_test_id("run-row").first.inner_text()
     assert "2026-11" in row and "2 / 2" in row
-    si.get_by_test_id("start-close").click()  # a second click starts a fresh, complete run
+    # A second run of the same month starts afresh (the field defaults to this month again).
+    si.get_by_label("所属期").fill("2026-11")
+    si.get_by_test_id("start-close").click()
     si.get_by_test_id("run-row").nth(1).wait_for()
 
     # Client A's HR finds the statement and disputes it.

@@ -267,3 +267,4 @@ class Command(BaseCommand):
         )
         for username, label in rows:
             self.stdout.write(f"  {username:<12} {label}")
+        self.stdout.write("  hotline01…48 热线坐席（排班）；zx01…05 热线一组（坐席考核）")
