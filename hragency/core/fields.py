@@ -1,6 +1,6 @@
 """Typed form/API fields for services that report every problem at once: each helper parses
 with ``core.values`` and appends a ``FieldError`` instead of raising; the service raises
-``InvalidFields(errors)`` when the list is not empty. (Used by recruitment and training.)"""
+``InvalidFields(errors)`` when the list is not empty. (Used by recruitment, training, disputes.)"""
 
 from __future__ import annotations
 

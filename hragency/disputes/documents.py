@@ -9,11 +9,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from hragency.clients.services import ensure_serviceable
-from hragency.core import audit
+from hragency.core import audit, fields
 from hragency.core.errors import FieldError, InvalidFields
 from hragency.core.uploads import RejectedFile, check_upload
 from hragency.disputes.models import CaseDocument, CaseNote, DisputeCase
-from hragency.disputes.services import MAX_TEXT, _require_handler, _text
+from hragency.disputes.services import MAX_TEXT, _require_handler
 
 
 def _clean_name(name: str) -> str:
@@ -82,7 +82,7 @@ def add_note(
     _require_handler(actor, case)
     ensure_serviceable(case.client_id)
     errors: list[FieldError] = []
-    text = _text(text, "text", "内容", errors, required=True, limit=MAX_TEXT)
+    text = fields.text(text, "text", "内容", errors, required=True, max_length=MAX_TEXT)
     if errors:
         raise InvalidFields(errors)
     note = CaseNote.objects.create(

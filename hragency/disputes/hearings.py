@@ -12,14 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from hragency.clients.services import ensure_serviceable
-from hragency.core import audit
+from hragency.core import audit, fields
 from hragency.core.deadlines import close_deadline, open_deadline
 from hragency.core.errors import FieldError, InvalidFields, ServiceError
 from hragency.core.models import Deadline
 from hragency.core.worktime import office_calendar
 from hragency.disputes.limitation import previous_working_day
 from hragency.disputes.models import CaseHearing, DisputeCase
-from hragency.disputes.services import _link, _locked, _require_handler, _text
+from hragency.disputes.services import _link, _locked, _require_handler
 
 
 def preparation_due(hearing_at: dt.datetime) -> dt.datetime:
@@ -52,8 +52,8 @@ def add_hearing(
         errors.append(FieldError("at", "开庭时间", "必填"))
     elif at <= timezone.now():
         errors.append(FieldError("at", "开庭时间", "应晚于当前时间"))
-    place = _text(place, "place", "地点", errors, required=False, limit=120)
-    note = _text(note, "note", "说明", errors, required=False, limit=300)
+    place = fields.text(place, "place", "地点", errors, required=False, max_length=120)
+    note = fields.text(note, "note", "说明", errors, required=False, max_length=300)
     if errors:
         raise InvalidFields(errors)
     hearing = CaseHearing.objects.create(case=case, kind=kind, at=at, place=place, note=note)

@@ -22,7 +22,7 @@ from hragency.accounts.queries import role_holders, serving
 from hragency.accounts.roles import Role
 from hragency.clients.models import Client
 from hragency.clients.services import ensure_serviceable
-from hragency.core import audit
+from hragency.core import audit, fields
 from hragency.core import values as v
 from hragency.core.deadlines import cancel_deadline, close_deadline, open_deadline
 from hragency.core.errors import FieldError, InvalidFields, ServiceError
@@ -64,43 +64,6 @@ def _locked(case: DisputeCase) -> DisputeCase:
     return (
         DisputeCase.objects.select_for_update(of=("self",)).select_related("client").get(pk=case.pk)
     )
-
-
-def _text(
-    value: Any, field: str, label: str, errors: list[FieldError], *, required: bool, limit: int
-) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        errors.append(FieldError(field, label, "必填"))
-    elif len(text) > limit:
-        errors.append(FieldError(field, label, f"不能超过 {limit} 个字"))
-    return text
-
-
-def _optional_date(value: Any, field: str, label: str, errors: list[FieldError]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return v.date(value)
-    except v.InvalidValue as exc:
-        errors.append(FieldError(field, label, str(exc)))
-        return None
-
-
-def _optional_amount(
-    value: Any, field: str, label: str, errors: list[FieldError]
-) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = v.amount(value)
-    except v.InvalidValue as exc:
-        errors.append(FieldError(field, label, str(exc)))
-        return None
-    if amount < 0:
-        errors.append(FieldError(field, label, "不能为负数"))
-        return None
-    return amount
 
 
 def parse_demands(raw: Any, errors: list[FieldError]) -> tuple[list[dict[str, str]], Decimal]:
@@ -239,16 +202,18 @@ def open_case(
         errors.append(FieldError("category", "争议类型", "请选择争议类型"))
     if stage not in (DisputeCase.Stage.CONSULTATION, DisputeCase.Stage.MEDIATION):
         errors.append(FieldError("stage", "阶段", "新案件从咨询或调解阶段开始"))
-    title = _text(title, "title", "案由", errors, required=True, limit=120)
-    description = _text(
-        description, "description", "争议经过", errors, required=True, limit=MAX_TEXT
+    title = fields.text(title, "title", "案由", errors, required=True, max_length=120)
+    description = fields.text(
+        description, "description", "争议经过", errors, required=True, max_length=MAX_TEXT
     )
-    claimant = _text(claimant, "claimant", "申请人", errors, required=False, limit=60)
+    claimant = fields.text(claimant, "claimant", "申请人", errors, required=False, max_length=60)
     if person is not None and person.client_id != client.pk:
         errors.append(FieldError("person", "涉及人员", "该人员不属于此客户"))
     parsed_demands, total = parse_demands(demands, errors)
-    known = _optional_date(known_on, "known_on", "知道权利被侵害之日", errors)
-    ended = _optional_date(employment_ended_on, "employment_ended_on", "劳动关系终止日", errors)
+    known = fields.date(known_on, "known_on", "知道权利被侵害之日", errors, required=False)
+    ended = fields.date(
+        employment_ended_on, "employment_ended_on", "劳动关系终止日", errors, required=False
+    )
     today = timezone.localdate()
     if known is not None and known > today:
         errors.append(FieldError("known_on", "知道权利被侵害之日", "不能晚于今天"))
@@ -402,10 +367,14 @@ def record_outcome(
         errors.append(FieldError("outcome", "结果", "案件未进入仲裁，不能以仲裁裁决结案"))
     elif outcome == DisputeCase.Outcome.JUDGMENT and case.stage != DisputeCase.Stage.LITIGATION:
         errors.append(FieldError("outcome", "结果", "案件未进入诉讼，不能以法院判决结案"))
-    awarded = _optional_amount(amount_awarded, "amount_awarded", "裁决/调解金额", errors)
-    paid = _optional_amount(amount_paid, "amount_paid", "实际支付金额", errors)
-    cost = _optional_amount(cost_to_client, "cost_to_client", "客户承担费用", errors)
-    lessons = _text(lessons, "lessons", "经验教训", errors, required=False, limit=MAX_TEXT)
+    awarded = fields.amount(
+        amount_awarded, "amount_awarded", "裁决/调解金额", errors, required=False
+    )
+    paid = fields.amount(amount_paid, "amount_paid", "实际支付金额", errors, required=False)
+    cost = fields.amount(cost_to_client, "cost_to_client", "客户承担费用", errors, required=False)
+    lessons = fields.text(
+        lessons, "lessons", "经验教训", errors, required=False, max_length=MAX_TEXT
+    )
     if errors:
         raise InvalidFields(errors)
     before = audit.snapshot(case)
